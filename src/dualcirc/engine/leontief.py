@@ -1,0 +1,243 @@
+"""The linear-algebra engine: coefficients, one LU factorisation of I - A per table, solves, local inverses
+and Ghosh (METHODS.md sections 0.4, 1.1-1.3 and 8).
+
+This is the one module that touches ``scipy.linalg``.  Measures ask the engine for products with the Leontief
+inverse (``solve``/``solve_T``) and only request the explicit ``L`` when they need its blocks (decompositions).
+Everything is cached on the engine; ``engine_for(table)`` returns the one engine of a table.
+"""
+
+from __future__ import annotations
+
+import weakref
+from functools import cached_property
+
+import numpy as np
+import scipy.linalg as sla
+
+from ..errors import SingularLeontiefError
+from ..tables.model import IOTable
+
+#: reciprocal-condition threshold below which I - A is treated as singular (METHODS.md 0.6-5)
+RCOND_MIN = 1e-13
+#: spectral-radius threshold of A (METHODS.md 0.6-5)
+RHO_MAX = 1.0 - 1e-12
+
+
+def safe_divide(num: np.ndarray, den: np.ndarray, zero_div: str = "nan") -> np.ndarray:
+    """Element-wise num / den with the zero policy of METHODS.md 0.6-3 ('nan' or 'zero'; never inf)."""
+    num, den = np.broadcast_arrays(np.asarray(num, float), np.asarray(den, float))
+    out = np.full(num.shape, np.nan if zero_div == "nan" else 0.0)
+    ok = den != 0
+    np.divide(num, den, out=out, where=ok)
+    return out
+
+
+class Engine:
+    """Factorises I - A once and serves every measure of one table."""
+
+    def __init__(self, table: IOTable):
+        self.table = table
+
+    # ------------------------------------------------------------------ coefficients (1.1)
+    @cached_property
+    def active(self) -> np.ndarray:
+        """Cells with positive output (x > 0); the others are masked in normalisations (0.6-3)."""
+        return self.table.x > 0
+
+    @cached_property
+    def inv_x(self) -> np.ndarray:
+        """1/x with 0 where x = 0 (used to mask zero-output columns and rows)."""
+        x = self.table.x
+        return np.divide(1.0, x, out=np.zeros_like(x), where=x != 0)
+
+    @cached_property
+    def A(self) -> np.ndarray:
+        """Technical coefficients A = Z x^-1; zero-output columns are 0."""
+        return self.table.Z * self.inv_x[None, :]
+
+    @cached_property
+    def v(self) -> np.ndarray:
+        """Value-added coefficients v = va / x; 0 for zero-output cells."""
+        return self.table.va * self.inv_x
+
+    @cached_property
+    def Am(self) -> np.ndarray | None:
+        """Import coefficients (N x n) of a national non-competitive table, else None."""
+        return None if self.table.Zm is None else self.table.Zm * self.inv_x[None, :]
+
+    @cached_property
+    def A_blocks(self) -> np.ndarray:
+        """The diagonal (domestic) blocks A_ss as a (G, N, N) stack."""
+        G, N = self.table.G, self.table.N
+        A4 = self.A.reshape(G, N, G, N)
+        return A4[np.arange(G), :, np.arange(G), :]
+
+    @cached_property
+    def AF(self) -> np.ndarray:
+        """Foreign part of A (off-diagonal blocks), n x n."""
+        G, N = self.table.G, self.table.N
+        AF = self.A.copy()
+        AF4 = AF.reshape(G, N, G, N)
+        AF4[np.arange(G), :, np.arange(G), :] = 0.0
+        return AF
+
+    # ------------------------------------------------------------------ factorisation (1.2, 0.6-5, 8.1)
+    def _check_productive(self) -> None:
+        colsum = self.A.sum(0)
+        if np.all(colsum < 1.0) and np.all(self.A >= 0):
+            return  # Hawkins-Simon: every column sum < 1 with A >= 0 => rho(A) < 1
+        rho = self.spectral_radius()
+        if rho >= RHO_MAX:
+            bad = np.flatnonzero(colsum >= 1.0)
+            cells = self.table.cells
+            names = ", ".join(f"{cells[q][0]}/{cells[q][1]} (column sum {colsum[q]:.4f})" for q in bad[:10])
+            raise SingularLeontiefError(
+                f"the table is not productive: spectral radius of A is {rho:.6f} >= 1, so (I - A) has no "
+                f"non-negative inverse. Columns whose inputs reach or exceed output: {names or 'none'}. "
+                "Check for negative value added or mis-scaled columns (METHODS.md 0.6-5)")
+
+    def spectral_radius(self, iters: int = 500, tol: float = 1e-12) -> float:
+        """Estimate rho(A) by power iteration on |A| (an upper bound of rho(A) when A has negative entries)."""
+        A = np.abs(self.A)
+        b = np.ones(A.shape[0]) / A.shape[0]
+        rho = 0.0
+        for _ in range(iters):
+            nb = A @ b
+            new = float(np.abs(nb).sum())
+            if new == 0.0:
+                return 0.0
+            b = nb / new
+            if abs(new - rho) <= tol * max(new, 1.0):
+                return new
+            rho = new
+        return rho
+
+    @cached_property
+    def lu(self):
+        """LU factors of I - A (computed once; METHODS.md 8.1)."""
+        self._check_productive()
+        n = self.table.n
+        IA = -self.A
+        IA[np.diag_indices(n)] += 1.0
+        anorm = np.abs(IA).sum(0).max()
+        lu, piv = sla.lu_factor(IA, overwrite_a=True, check_finite=False)
+        rcond, info = sla.lapack.dgecon(lu, anorm, norm="1")
+        if info != 0 or rcond < RCOND_MIN:
+            raise SingularLeontiefError(
+                f"I - A is numerically singular (reciprocal condition number {rcond:.2e} < {RCOND_MIN:g}); "
+                "the Leontief inverse does not exist (METHODS.md 0.6-5)")
+        self.rcond = float(rcond)
+        return lu, piv
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        """L @ rhs without forming L."""
+        return sla.lu_solve(self.lu, rhs, check_finite=False)
+
+    def solve_T(self, rhs: np.ndarray) -> np.ndarray:
+        """L' @ rhs (i.e. the row vector rhs' L, transposed) without forming L."""
+        return sla.lu_solve(self.lu, rhs, trans=1, check_finite=False)
+
+    @cached_property
+    def L(self) -> np.ndarray:
+        """The explicit global Leontief inverse (n x n). Formed only for measures that need its blocks."""
+        L = self.solve(np.eye(self.table.n))
+        if np.all(self.A >= 0):
+            low = L.min()
+            if low < -1e-12 * max(1.0, np.abs(L).max()):
+                raise SingularLeontiefError(f"the Leontief inverse has a negative entry ({low:.3e}) although "
+                                            "A >= 0: the table is numerically unstable (METHODS.md 0.6-5)")
+        return L
+
+    # ------------------------------------------------------------------ local inverse (1.2)
+    @cached_property
+    def LD_blocks(self) -> np.ndarray:
+        """Local (domestic) Leontief inverses L^D_ss = (I - A_ss)^-1 as a (G, N, N) stack."""
+        N = self.table.N
+        return np.linalg.inv(np.eye(N)[None, :, :] - self.A_blocks)
+
+    def apply_LD(self, X: np.ndarray) -> np.ndarray:
+        """L^D @ X for an n-vector or n x k array, block by block."""
+        G, N = self.table.G, self.table.N
+        X3 = X.reshape(G, N, -1)
+        return np.matmul(self.LD_blocks, X3).reshape(X.shape)
+
+    def apply_LD_T(self, X: np.ndarray) -> np.ndarray:
+        """L^D' @ X (row-vector products X' L^D, transposed)."""
+        G, N = self.table.G, self.table.N
+        X3 = X.reshape(G, N, -1)
+        return np.matmul(self.LD_blocks.transpose(0, 2, 1), X3).reshape(X.shape)
+
+    def LD_dense(self) -> np.ndarray:
+        """L^D as a dense block-diagonal n x n array (for small tables and tests)."""
+        G, N = self.table.G, self.table.N
+        out = np.zeros((G, N, G, N))
+        out[np.arange(G), :, np.arange(G), :] = self.LD_blocks
+        return out.reshape(G * N, G * N)
+
+    # ------------------------------------------------------------------ Ghosh (1.3)
+    @cached_property
+    def B(self) -> np.ndarray:
+        """Ghosh allocation coefficients B = x^-1 Z; zero-output rows are 0."""
+        return self.inv_x[:, None] * self.table.Z
+
+    @cached_property
+    def G_gh(self) -> np.ndarray:
+        """Ghosh inverse by similarity scaling of L: x^-1 L x (METHODS.md 1.3), with zero-output rows 0.
+
+        Where some x_p = 0, the active cells' block is exact (zero-output cells neither buy nor sell) and the
+        inactive rows/columns get the identity, matching (I - B)^-1.
+        """
+        x = self.table.x
+        Gg = self.inv_x[:, None] * self.L * x[None, :]
+        inactive = ~self.active
+        if inactive.any():
+            idx = np.flatnonzero(inactive)
+            Gg[idx, :] = 0.0
+            Gg[:, idx] = 0.0
+            Gg[idx, idx] = 1.0
+        return Gg
+
+    def ghosh_solve_T(self, w: np.ndarray) -> np.ndarray:
+        """w' G_gh (transposed) without forming G_gh: (w' x^-1 L x)' = x * L'(w / x)."""
+        x = self.table.x
+        out = x * self.solve_T(w * self.inv_x)
+        inactive = ~self.active
+        if inactive.any():
+            out[inactive] = w[inactive]
+        return out
+
+    def ghosh_solve(self, w: np.ndarray) -> np.ndarray:
+        """G_gh @ w without forming G_gh: x^-1 L (x * w)."""
+        out = self.inv_x * self.solve(self.table.x * w)
+        inactive = ~self.active
+        if inactive.any():
+            out[inactive] = w[inactive]
+        return out
+
+    # ------------------------------------------------------------------ diagnostics (8.5)
+    def diagnostics(self) -> dict[str, float]:
+        """max|v'L - u'| over active cells (with import content for national tables) and max|Ly - x|."""
+        t = self.table
+        content = self.v.copy()
+        if self.Am is not None:
+            content = content + self.Am.sum(0)
+        vl = self.solve_T(content)
+        x_rec = self.solve(t.y)
+        scale = max(1.0, float(np.abs(t.x).max()))
+        return {
+            "max_abs_vL_minus_1": float(np.abs(vl[self.active] - 1.0).max()) if self.active.any() else 0.0,
+            "max_rel_Ly_minus_x": float(np.abs(x_rec - t.x).max() / scale),
+            "rcond_I_minus_A": getattr(self, "rcond", float("nan")),
+        }
+
+
+_ENGINES: "weakref.WeakKeyDictionary[IOTable, Engine]" = weakref.WeakKeyDictionary()
+
+
+def engine_for(table: IOTable) -> Engine:
+    """The cached engine of a table (one factorisation per table object)."""
+    eng = _ENGINES.get(table)
+    if eng is None:
+        eng = Engine(table)
+        _ENGINES[table] = eng
+    return eng

@@ -1,0 +1,1 @@
+"""Measures: pure functions table (+ engine) -> tidy result, one module per family."""

@@ -1,0 +1,1 @@
+"""Import every reader module so that each registers its layout. Add one line per new module."""

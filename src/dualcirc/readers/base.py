@@ -1,0 +1,100 @@
+"""Common ground of the readers: the registry, layout detection and helpers that raise precise ReaderErrors.
+
+Each publisher module registers a :class:`Layout` with :func:`register`.  ``detect(path)`` returns True when the
+file looks like that layout (cheap: file name, header row, sheet names); ``read(path, **options)`` returns an
+:class:`~dualcirc.tables.IOTable` (or a ``{year: IOTable}`` dict for multi-year files when no ``year`` is given)
+and raises :class:`~dualcirc.errors.ReaderError` naming the file, sheet, row or column that is off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ReaderError
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str            # e.g. "wiod2013"
+    description: str     # one line for `dualcirc info --formats`
+    detect: Callable[[Path], bool]
+    read: Callable[..., object]
+
+
+_LAYOUTS: dict[str, Layout] = {}
+
+
+def register(layout: Layout) -> Layout:
+    _LAYOUTS[layout.name] = layout
+    return layout
+
+
+def layouts() -> dict[str, Layout]:
+    from . import _load_all  # noqa: F401  (imports every reader module so they register)
+    return dict(_LAYOUTS)
+
+
+def detect_layout(path: str | Path) -> Layout:
+    path = Path(path)
+    if not path.exists():
+        raise ReaderError("no such file or directory", file=str(path))
+    found = [lay for lay in layouts().values() if _safe_detect(lay, path)]
+    if not found:
+        raise ReaderError("the layout was not recognised as any supported database "
+                          f"({', '.join(sorted(layouts()))}); pass format=... to force one", file=str(path))
+    return found[0]
+
+
+def _safe_detect(layout: Layout, path: Path) -> bool:
+    try:
+        return bool(layout.detect(path))
+    except Exception:
+        return False
+
+
+def read_table(path: str | Path, format: str | None = None, **options):
+    """Read a table file with the named layout, or the detected one."""
+    path = Path(path)
+    if format is None:
+        layout = detect_layout(path)
+    else:
+        lays = layouts()
+        if format not in lays:
+            raise ReaderError(f"unknown format {format!r}; known formats: {', '.join(sorted(lays))}",
+                              file=str(path))
+        layout = lays[format]
+        if not path.exists():
+            raise ReaderError("no such file or directory", file=str(path))
+    return layout.read(path, **options)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def require_columns(df: pd.DataFrame, columns: Iterable[str], *, file, sheet=None) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ReaderError(f"expected column(s) {missing[:8]} are missing; found {list(df.columns[:12])}"
+                          f"{' ...' if len(df.columns) > 12 else ''}", file=file, sheet=sheet)
+
+
+def numeric_block(df: pd.DataFrame, *, file, sheet=None, row_offset: int = 2, what: str = "values") -> np.ndarray:
+    """Convert a block to float, naming the first non-numeric cell (spreadsheet-style row number).
+
+    ``row_offset`` converts the 0-based position in ``df`` to the row number a user sees in the file
+    (2 for a CSV with one header line: the first data row is row 2).
+    """
+    try:
+        return df.to_numpy(dtype=float)
+    except (ValueError, TypeError):
+        pass
+    conv = df.apply(pd.to_numeric, errors="coerce")
+    bad = conv.isna() & df.notna()
+    if not bad.to_numpy().any():
+        return conv.fillna(0.0).to_numpy(dtype=float)
+    r, c = np.argwhere(bad.to_numpy())[0]
+    raise ReaderError(f"non-numeric cell {df.iat[r, c]!r} in the {what}; expected a number",
+                      file=file, sheet=sheet, row=int(r) + row_offset, column=str(df.columns[c]))
