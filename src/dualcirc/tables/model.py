@@ -6,7 +6,9 @@
 * ``Y``  (n x G x C) final demand by destination region and category (``Y.sum(2)`` is the n x G array Y);
 * ``W``  (K x n) primary inputs (value-added components, and an ``OTH`` residual row where needed);
 * ``x``  (n) gross output;
-* ``exports`` (n) and ``Zm`` / ``Ym`` (imports by product) for single-country (national) non-competitive tables;
+* ``exports`` (n) and ``Zm`` / ``Ym`` (imports by product) for tables whose rest of the world is outside the
+  model: national non-competitive tables (G = 1) and national MRIOs such as China's interprovincial tables
+  (G provinces, METHODS.md 4.3: exports form a foreign destination column, imports a non-competitive row block);
 * ``satellites``: named stressor rows with units (employment, CO2, ...);
 * ``nations``: for nested tables, the nation of each region (province -> nation).
 
@@ -151,7 +153,7 @@ class IOTable:
 
         ``Y`` is n x G x C (or n x G for a single category ``"FD"``). ``va`` is K x n (or n) primary inputs;
         when omitted, value added is ``x - Z'u`` (minus imported intermediates for national tables).
-        ``exports`` (n), ``Zm`` (N x n) and ``Ym`` (N x G x C) describe a national non-competitive table.
+        ``exports`` (n), ``Zm`` (N x n) and ``Ym`` (N x G x C) describe foreign trade outside the model.
         ``x_policy='given'`` keeps ``x`` and balances rows with a DISC category; ``'rowsum'`` sets ``x``
         to the row sums.  ``tol_zero`` is the absolute amount a zero-output cell's row or column may sum to
         (rounding in published tables) before the table is rejected; default ``tol_balance * max(x)``.
@@ -179,9 +181,6 @@ class IOTable:
             Zm = _as_float_array("Zm (imported intermediates)", Zm, (N, n))
         if Ym is not None:
             Ym = _as_float_array("Ym (imported final use)", Ym, (N, G, len(fd_categories)))
-        if (Zm is not None or Ym is not None or exports is not None) and G != 1:
-            raise InputError("export columns and import rows (national tables) need exactly one region; "
-                             f"this table has {G}")
 
         index = pd.MultiIndex.from_product([regions, sectors], names=["region", "sector"])
         findings: list[Finding] = []
@@ -328,8 +327,13 @@ class IOTable:
 
     @property
     def is_national(self) -> bool:
-        """A single-country table whose foreign trade is an export column and import rows."""
+        """A single-country table (one region)."""
         return self.G == 1
+
+    @property
+    def has_open_foreign_sector(self) -> bool:
+        """Foreign trade is an export column and import rows, not part of the model (METHODS.md 1.7, 4.3)."""
+        return self.exports is not None or self.Zm is not None
 
     @cached_property
     def cells(self) -> pd.MultiIndex:
@@ -379,7 +383,7 @@ class IOTable:
             "source": self.meta.label(), "unit": self.meta.unit, "regions": self.G, "sectors": self.N,
             "cells": self.n, "final_demand_categories": list(self.fd_categories),
             "value_added_rows": list(self.va_rows), "satellites": {k: s.unit for k, s in self.satellites.items()},
-            "national_table": self.is_national, "total_output": float(self.x.sum()),
+            "national_table": self.is_national, "open_foreign_sector": self.has_open_foreign_sector, "total_output": float(self.x.sum()),
             "total_value_added": float(self.va.sum()),
             "warnings": [f.message for f in self.checks if f.level == "warning"],
         }
