@@ -1,0 +1,1 @@
+"""The command line: ``dualcirc info | convert | report`` (see app.py)."""

@@ -1,0 +1,98 @@
+"""The HTML writer: one self-contained page, plotly.js embedded once, every figure with its provenance."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from html import escape
+from importlib.resources import files
+from string import Template
+
+from plotly.offline import get_plotlyjs
+
+from .framework import Block, ReportDocument, SectionResult, diagnostic_label, provenance_items
+
+#: rows of each data table shown on the page (the xlsx file holds all of them)
+ROWS_SHOWN = 15
+
+
+def is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def format_value(value) -> str:
+    """Numbers as a reader wants them: thousands separators for levels, four decimals for ratios."""
+    if not is_number(value):
+        return escape(str(value))
+    if math.isnan(value):
+        return "–"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4f}"
+
+
+def _table_html(block: Block, doc: ReportDocument) -> str:
+    ctx = doc.context
+    data = block.data
+    head = "".join(f"<th>{escape(ctx.t(str(c)))}</th>" for c in data.columns)
+    rows = []
+    for record in data.head(ROWS_SHOWN).itertuples(index=False):
+        cells = []
+        for column, value in zip(data.columns, record):
+            if column in block.translate:
+                value = ctx.t(str(value))
+            cells.append(f"<td class=\"num\">{format_value(value)}</td>" if is_number(value)
+                         else f"<td>{format_value(value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    shown = f"{min(len(data), ROWS_SHOWN)} / {len(data)} {escape(ctx.t('report.rows_shown'))}"
+    return (f"<details><summary>{shown}</summary><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></details>")
+
+
+def _block_html(block: Block, doc: ReportDocument, div_id: str) -> str:
+    ctx = doc.context
+    parts = [f"<figure class=\"block\"><figcaption>{escape(ctx.t(block.caption))}</figcaption>"]
+    if block.figure is not None:
+        parts.append(block.figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                                          config={"displaylogo": False, "responsive": True}))
+    provenance = "; ".join(f"{escape(ctx.t(key))}: {escape(ctx.t(value) if value else ctx.t('report.prov.none'))}"
+                           for key, value in provenance_items(block.data))
+    parts.append(f"<p class=\"provenance\">{provenance}</p>")
+    parts.append(_table_html(block, doc))
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+def _section_html(result: SectionResult, doc: ReportDocument) -> str:
+    ctx, sec = doc.context, result.section
+    body = [f"<section id=\"{sec.key}\"><h2>{escape(ctx.t(sec.title))}</h2>",
+            f"<p>{escape(ctx.t(sec.intro))}</p>"]
+    if result.skipped:
+        body.append(f"<p class=\"skipped\">{escape(ctx.t('report.skipped'))}</p>")
+    for i, block in enumerate(result.blocks):
+        body.append(_block_html(block, doc, div_id=f"fig-{sec.key}-{i + 1}"))
+    body.append("</section>")
+    return "".join(body)
+
+
+def _footer_html(doc: ReportDocument) -> str:
+    ctx = doc.context
+    checks = [f"<li class=\"{'warning' if f.level == 'warning' else 'info'}\">{escape(f.message)}</li>"
+              for f in ctx.table.checks]
+    diagnostics = [f"<li>{escape(diagnostic_label(k, ctx.lang))}: {v:.3e}</li>" for k, v in doc.diagnostics.items()]
+    return (f"<h3>{escape(ctx.t('report.fact.checks'))}</h3><ul>{''.join(checks) or '<li>-</li>'}</ul>"
+            f"<h3>{escape(ctx.t('report.fact.diagnostics'))}</h3><ul>{''.join(diagnostics)}</ul>")
+
+
+def render_html(doc: ReportDocument) -> str:
+    """The whole report page as one string (about 5 MB, most of it plotly.js)."""
+    ctx = doc.context
+    template = Template(files("dualcirc.report").joinpath("templates/report.html").read_text(encoding="utf-8"))
+    title = f"{ctx.t('report.title')}: {ctx.economy_label}, {ctx.table.meta.label()}"
+    meta = "".join(f"<dt>{escape(ctx.t(k))}</dt><dd>{escape(v)}</dd>" for k, v in doc.facts())
+    toc = "".join(f"<li><a href=\"#{r.section.key}\">{escape(ctx.t(r.section.title))}</a></li>"
+                  for r in doc.results)
+    return template.substitute(
+        lang="zh-CN" if ctx.lang == "zh" else "en", version=escape(doc.version), title=escape(title),
+        plotlyjs=get_plotlyjs(), meta=meta, toc=toc,
+        sections="\n".join(_section_html(r, doc) for r in doc.results), footer=_footer_html(doc))
