@@ -197,18 +197,24 @@ class Engine:
             Gg[idx, idx] = 1.0
         return Gg
 
+    @staticmethod
+    def _as_column(vec: np.ndarray, like: np.ndarray) -> np.ndarray:
+        """An n-vector shaped to scale the rows of ``like`` (n or n x k)."""
+        return vec.reshape(vec.shape + (1,) * (np.ndim(like) - 1))
+
     def ghosh_solve_T(self, w: np.ndarray) -> np.ndarray:
-        """w' G_gh (transposed) without forming G_gh: (w' x^-1 L x)' = x * L'(w / x)."""
-        x = self.table.x
-        out = x * self.solve_T(w * self.inv_x)
+        """w' G_gh (transposed) without forming G_gh: (w' x^-1 L x)' = x * L'(w / x); w is n or n x k."""
+        x, inv_x = self._as_column(self.table.x, w), self._as_column(self.inv_x, w)
+        out = x * self.solve_T(w * inv_x)
         inactive = ~self.active
         if inactive.any():
             out[inactive] = w[inactive]
         return out
 
     def ghosh_solve(self, w: np.ndarray) -> np.ndarray:
-        """G_gh @ w without forming G_gh: x^-1 L (x * w)."""
-        out = self.inv_x * self.solve(self.table.x * w)
+        """G_gh @ w without forming G_gh: x^-1 L (x * w); w is n or n x k."""
+        x, inv_x = self._as_column(self.table.x, w), self._as_column(self.inv_x, w)
+        out = inv_x * self.solve(x * w)
         inactive = ~self.active
         if inactive.any():
             out[inactive] = w[inactive]
