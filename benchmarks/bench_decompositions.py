@@ -1,0 +1,115 @@
+"""Decomposition benchmark: full bilateral-sector WWZ (16 terms) and Borin-Mancini exporter/source (13 terms),
+against one LU factorisation plus the explicit inverse of the same I - A, measured in the same run.
+
+Each job runs in a fresh Python process so that its peak resident memory (ru_maxrss) is its own.  Tables:
+
+* ``icio4050``: ``dualcirc.testing.icio_shaped()`` (81 regions x 50 sectors, OECD ICIO 2025 shape, fixed seed);
+* ``wiod2011``: the real WIOD 2013 world table for 2011 (41 x 35 = 1,435 cells) from ../shared/data, the table
+  on which the peers were timed (R decompr: WWZ 15.6 s, KWW 4.9 s; R exvatools: BM 88 s).
+
+Jobs: ``baseline`` times ``lu_factor(I - A)`` and ``L = lu_solve(I)``, the cost any decomposition must pay;
+``decompositions`` times the engine's L, then WWZ, BM source and KWW, each to a tidy long table, and reports
+peak memory.  Goal (issue 3): WWZ + BM <= 15 s together and <= 6 GB peak on the 2-core box.
+
+Run:  python benchmarks/bench_decompositions.py [--tables icio4050,wiod2011]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WIOD2011 = REPO.parent / "shared" / "data" / "wiod2013" / "wiot_2011.parquet"
+
+CHILD = r"""
+import json, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+job, cache = sys.argv[1], sys.argv[2]
+from dualcirc.tables.store import load_table
+table = load_table(cache)
+out = {"job": job, "cells": table.n}
+if job == "baseline":
+    import numpy as np, scipy.linalg as sla
+    IA = np.eye(table.n) - table.Z / np.where(table.x > 0, table.x, 1.0)[None, :]
+    t0 = time.perf_counter()
+    lu = sla.lu_factor(IA, overwrite_a=True, check_finite=False)
+    out["lu_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sla.lu_solve(lu, np.eye(table.n), check_finite=False)
+    out["inverse_s"] = time.perf_counter() - t0
+else:
+    from dualcirc.engine import engine_for
+    from dualcirc.measures import vat
+    eng = engine_for(table)
+    t0 = time.perf_counter()
+    eng.L
+    out["engine_L_s"] = time.perf_counter() - t0
+    for name, run in (("wwz", lambda: vat.wwz(table)), ("bm_source", lambda: vat.borin_mancini(table)),
+                      ("kww", lambda: vat.kww(table))):
+        t0 = time.perf_counter()
+        df = run()
+        out[name + "_s"] = time.perf_counter() - t0
+        out[name + "_rows"] = len(df)
+        del df
+    out.update(eng.diagnostics())
+out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+print(json.dumps(out))
+"""
+
+
+def make_cache(name: str, folder: Path) -> Path:
+    from dualcirc.tables.store import save_table
+    from dualcirc.testing import icio_shaped
+
+    if name == "icio4050":
+        table = icio_shaped()
+    elif name == "wiod2011":
+        if not WIOD2011.exists():
+            raise SystemExit(f"{WIOD2011} not found; run with --tables icio4050")
+        from dualcirc.readers.wiod import read_wiod2013
+        table = read_wiod2013(WIOD2011)
+    else:
+        raise SystemExit(f"unknown table {name!r}")
+    path = folder / f"{name}.npz"
+    save_table(table, path)
+    return path
+
+
+def run(job: str, cache: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, job, str(cache)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{job} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tables", default="icio4050,wiod2011")
+    args = ap.parse_args()
+    import warnings
+
+    warnings.simplefilter("ignore")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.tables.split(","):
+            cache = make_cache(name, Path(tmp))
+            base = run("baseline", cache)
+            dec = run("decompositions", cache)
+            baseline = base["lu_s"] + base["inverse_s"]
+            both = dec["wwz_s"] + dec["bm_source_s"]
+            rows.append({"table": name, "baseline": base, "decompositions": dec})
+            print(f"{name} ({dec['cells']:,} cells): LU {base['lu_s']:.2f} s + inverse {base['inverse_s']:.2f} s = "
+                  f"{baseline:.2f} s | engine L {dec['engine_L_s']:.2f} s | WWZ {dec['wwz_s']:.2f} s "
+                  f"({dec['wwz_rows']:,} rows) | BM source {dec['bm_source_s']:.2f} s ({dec['bm_source_rows']:,} rows)"
+                  f" | KWW {dec['kww_s']:.2f} s | WWZ+BM {both:.2f} s = {both / baseline:.2f} x baseline; with L "
+                  f"{both + dec['engine_L_s']:.2f} s | peak {dec['peak_rss_gb']:.2f} GB", flush=True)
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
