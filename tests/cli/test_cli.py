@@ -170,7 +170,8 @@ def test_report_on_the_default_dataset_in_chinese(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "关键部门" in html and "增加值的国内与国外吸收" in html and "中国 (CHN)" in html
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    assert book.sheetnames == ["multipliers", "key_sectors", "va_absorption", "trade_dependence", "provenance"]
+    assert book.sheetnames[-1] == "provenance"
+    assert {"multipliers", "key_sectors", "va_absorption", "trade_dependence"} <= set(book.sheetnames)
 
 
 def test_a_multi_year_file_needs_a_year(tmp_path, monkeypatch):

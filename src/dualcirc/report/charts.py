@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 HIGHLIGHT = "#c2410c"
 BASE = "#4c78a8"
 SECOND = "#9ecae9"
+#: colours of stacked series after the first three
+MORE = ("#54a24b", "#9d9d9d", "#b279a2", "#eeca3b", "#72b7b2")
 TEMPLATE = "plotly_white"
 
 
@@ -29,9 +31,9 @@ def ranked_bars(categories: Sequence[str], values: Sequence[float], *, highlight
 
 def stacked_bars(categories: Sequence[str], series: dict[str, Sequence[float]], *, title: str,
                  value_title: str) -> go.Figure:
-    """Vertical bars stacked by series (e.g. export and import dependence)."""
+    """Vertical bars stacked by series (e.g. export and import dependence), at most eight series."""
     fig = go.Figure([go.Bar(name=name, x=list(categories), y=list(values), marker_color=colour)
-                     for (name, values), colour in zip(series.items(), (BASE, SECOND, HIGHLIGHT))])
+                     for (name, values), colour in zip(series.items(), (BASE, SECOND, HIGHLIGHT) + MORE)])
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=value_title)
     return _layout(fig, title)
@@ -67,3 +69,86 @@ def quadrant_scatter(x: Sequence[float], y: Sequence[float], text: Sequence[str]
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return _layout(fig, title, height=520)
+
+
+#: every series colour in order (repeated for charts with more series)
+PALETTE = (BASE, SECOND, HIGHLIGHT) + MORE
+
+
+def stacked_shares(categories: Sequence, series: dict[str, Sequence[float]], *, title: str, value_title: str,
+                   line: tuple[str, Sequence[float]] | None = None, horizontal: bool = False) -> go.Figure:
+    """Bars stacked by series in palette order (e.g. the parts of GDP by year; negative parts stack below zero),
+    optionally with one line on top (vertical bars only) or laid horizontally (one bar per category)."""
+    traces = []
+    for (name, values), colour in zip(series.items(), PALETTE * (len(series) // len(PALETTE) + 1)):
+        if horizontal:
+            traces.append(go.Bar(name=name, y=list(categories), x=list(values), orientation="h", marker_color=colour))
+        else:
+            traces.append(go.Bar(name=name, x=list(categories), y=list(values), marker_color=colour))
+    fig = go.Figure(traces)
+    if line is not None and not horizontal:
+        fig.add_trace(go.Scatter(name=line[0], x=list(categories), y=list(line[1]), mode="lines+markers",
+                                 line=dict(color="#1f2933", width=2)))
+    fig.update_layout(barmode="relative")
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(title_text=value_title)
+    return _layout(fig, title, height=300 + 40 * len(categories) if horizontal else 420)
+
+
+def paired_lines_with_peaks(x: Sequence, pairs: dict[str, tuple[Sequence[float], Sequence[float]]],
+                            names: tuple[str, str], *, title: str, y_title: str, highlight: str | None = None
+                            ) -> go.Figure:
+    """Two lines per group (solid: first measure, dashed: second), one colour per group, each line's maximum
+    marked and labelled with its x value (e.g. gross vs value-added trade dependence with peak years)."""
+    fig = go.Figure()
+    for (group, (first, second)), colour in zip(pairs.items(), PALETTE * (len(pairs) // len(PALETTE) + 1)):
+        width = 3 if group == highlight else 2
+        for values, dash, measure in ((first, "solid", names[0]), (second, "dash", names[1])):
+            fig.add_trace(go.Scatter(x=list(x), y=list(values), name=f"{group}: {measure}", mode="lines",
+                                     line=dict(color=colour, dash=dash, width=width), legendgroup=group))
+            peak = max(range(len(values)), key=lambda i: values[i] if values[i] == values[i] else float("-inf"))
+            fig.add_trace(go.Scatter(x=[x[peak]], y=[values[peak]], mode="markers+text", text=[str(x[peak])],
+                                     textposition="top center", marker=dict(color=colour, size=9),
+                                     showlegend=False, legendgroup=group, hoverinfo="skip"))
+    fig.update_yaxes(title_text=y_title)
+    return _layout(fig, title, height=520)
+
+
+def line_panels(x: Sequence, panels: dict[str, dict[str, Sequence[float]]], *, title: str,
+                y_titles: Sequence[str] = ()) -> go.Figure:
+    """Line charts side by side, one per panel, over a shared x (e.g. years); a series name keeps its colour and
+    legend entry across panels, and every point is marked (one point when there is one year)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), horizontal_spacing=0.08)
+    colours: dict[str, str] = {}
+    for col, series in enumerate(panels.values(), start=1):
+        for name, values in series.items():
+            first = name not in colours
+            colour = colours.setdefault(name, PALETTE[len(colours) % len(PALETTE)])
+            fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers", legendgroup=name,
+                                     showlegend=first, line=dict(color=colour, width=2)), 1, col)
+        if col <= len(y_titles):
+            fig.update_yaxes(title_text=y_titles[col - 1], row=1, col=col)
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, height=440)
+
+
+def heatmap(columns: Sequence, rows: Sequence[str], values, *, title: str, value_title: str,
+            percent: bool = True) -> go.Figure:
+    """A heat table (rows x columns, e.g. sectors x years) with the values printed in the cells."""
+    text = [[("" if v != v else f"{v:.1%}" if percent else f"{v:,.3g}") for v in row] for row in values]
+    fig = go.Figure(go.Heatmap(z=values, x=[str(c) for c in columns], y=list(rows), text=text,
+                               texttemplate="%{text}", colorscale="Blues", colorbar=dict(title=value_title)))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(360, 26 * len(rows) + 140))
+
+
+def waterfall(categories: Sequence[str], values: Sequence[float], *, total: str, title: str,
+              value_title: str) -> go.Figure:
+    """Effects as a waterfall from zero to their sum (named ``total``), e.g. a structural decomposition."""
+    fig = go.Figure(go.Waterfall(x=list(categories) + [total], y=list(values) + [0.0],
+                                 measure=["relative"] * len(categories) + ["total"],
+                                 increasing=dict(marker_color=BASE), decreasing=dict(marker_color=HIGHLIGHT),
+                                 totals=dict(marker_color=SECOND)))
+    fig.update_yaxes(title_text=value_title)
+    return _layout(fig, title)

@@ -1,10 +1,14 @@
-"""Report section: value added absorbed at home and abroad (METHODS.md 2.1, 4.1, 4.3(a, c), 4.4).
+"""Report sections on dual circulation (METHODS.md 2.1, 4.1-4.4, 4.6).
 
-The account comes from the VA absorption matrix VAOD = D' v̂ L Y (Johnson & Noguera 2012): for inter-country
-tables from :func:`dualcirc.measures.vat.va_absorption`; for tables with an open foreign sector (national tables
-and national MRIOs: ``exports``, ``Zm``, ``Ym``), which that function does not take, by one multi-right-hand-side
-solve ``L Y`` (no inverse), with the VA absorbed outside the table v_s'(L ex)_s and the foreign VA absorbed at
-home = the import content a^M'L Y_{:,r} plus the imported final goods u'Y^M_{:,r} (METHODS.md 4.3(a, c)).
+* ``va_absorption``: value added absorbed at home and abroad, from the absorption account
+  :func:`dualcirc.measures.circulation.va_absorption_account` (VAOD = D' v̂ L Y, Johnson & Noguera 2012; tables with
+  an open foreign sector add the VA in exports outside the table and the import content and imported final goods);
+* ``circulation_views``: the economy's GDP in the absorption and the production view side by side (4.2) and by the
+  final-demand category that absorbs it (4.1);
+* ``circulation_series``: the shares over 1995-2011 from the built-in WIOD series
+  (:func:`dualcirc.measures.circulation.wiod_series`);
+* ``dependence_comparison``: gross vs value-added trade dependence of CHN, USA, JPN, KOR and DEU with the peak
+  years (4.4).
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ... import labels
-from ...engine import Engine
-from ...measures import vat
+from ...measures import circulation as circ
+from ...measures.circulation import va_absorption_account
 from ...measures.result import tidy
-from ...tables.model import IOTable
 from .. import charts
 from ..framework import Block, ReportContext, section
 
@@ -44,37 +47,6 @@ labels.register({
     "report.cap.va_all_regions": ("International-circulation share of GDP, all regions",
                                   "各地区国际循环占GDP比重"),
 })
-
-
-def va_absorption_account(table: IOTable, engine: Engine) -> dict[str, np.ndarray]:
-    """The absorption account of every region (METHODS.md 4.1 and 4.3(a, c)).
-
-    Returns ``VAOD`` (G x G, VA of row region absorbed by final demand of column region) and per-region vectors
-    ``gdp``, ``fe`` (final expenditure), ``dd``, ``df`` (absorbed abroad, incl. ``df_outside`` through exports
-    outside the table) and ``fd`` (foreign VA absorbed at home).  Identities: dd + df = gdp, dd + fd = fe.
-    """
-    G, N = table.G, table.N
-    fe = table.Y2.sum(0)
-    df_outside = np.zeros(G)
-    imported_at_home = np.zeros(G)
-    if table.has_open_foreign_sector:
-        LY = engine.solve(table.Y2)
-        vaod = (engine.v[:, None] * LY).reshape(G, N, G).sum(1)
-        if table.exports is not None:
-            df_outside = (engine.v * engine.solve(table.exports)).reshape(G, N).sum(1)
-        if engine.Am is not None:
-            imported_at_home += engine.Am.sum(0) @ LY
-        if table.Ym is not None:
-            imported_at_home += table.Ym.sum((0, 2))
-            fe = fe + table.Ym.sum((0, 2))
-    else:
-        long = vat.va_absorption(table, level="country")
-        vaod = (long.pivot_table(index="exporter", columns="importer", values="value", observed=False, sort=False)
-                .reindex(index=list(table.regions), columns=list(table.regions)).to_numpy())
-    dd = np.diag(vaod).copy()
-    fd = vaod.sum(0) - dd + imported_at_home
-    return {"VAOD": vaod, "gdp": table.gdp(), "fe": fe, "dd": dd, "df": vaod.sum(1) - dd + df_outside,
-            "df_outside": df_outside, "fd": fd}
 
 
 def _ratio(num: float, den: float) -> float:
@@ -136,3 +108,136 @@ def va_absorption_section(ctx: ReportContext) -> list[Block]:
                                  title=ctx.t("report.cap.va_all_regions"), value_title=ctx.t(ratio))
         blocks.append(Block("report.cap.va_all_regions", comparison, fig, translate=("indicator", "unit")))
     return blocks
+
+
+# ------------------------------------------------------------------------------------------------ 4.1-4.2 views
+#: the parts of GDP in the production view (borders crossed) and in the absorption view (DD = V_D + REF, DF)
+PRODUCTION_ORDER = circ.COMPONENTS
+ABSORPTION_PARTS = ("DD", "DF")
+METHOD_VIEWS = ("production view (WWYZ 2017a, Borin-Mancini REF/REX) and absorption view (VAOD) of GDP "
+                "(METHODS.md 4.1, 4.2)")
+#: economies of the cross-country comparison (METHODS.md 4.4)
+COMPARED = ("CHN", "USA", "JPN", "KOR", "DEU")
+
+labels.register({
+    "report.cap.circulation_views": ("GDP in the production view and in the absorption view",
+                                     "生产视角与吸收视角下的GDP构成"),
+    "report.view.production": ("Production view (borders crossed)", "生产视角（跨境次数）"),
+    "report.view.absorption": ("Absorption view (DD = V_D + REF | DF)", "吸收视角（DD = V_D + REF | DF）"),
+    "report.cap.circulation_categories": ("GDP by the final demand that absorbs it", "按吸收最终需求划分的GDP"),
+    "report.cap.circulation_series": ("Production components of GDP over time (WIOD 2013)",
+                                      "GDP生产构成的变化（WIOD 2013）"),
+    "report.cap.dependence_comparison": ("Gross vs value-added trade dependence, with peak years (WIOD 2013)",
+                                         "总值与增加值外贸依存度及峰值年份（WIOD 2013）"),
+    "report.col.view": ("View", "视角"),
+    "report.col.peak_year": ("Peak year", "峰值年份"),
+})
+
+
+def _shares_of(result: pd.DataFrame, economy: str) -> dict[str, float]:
+    rows = result[result["region"] == economy]
+    return dict(zip(rows["term"], rows["value"]))
+
+
+@section("circulation_views", order=41,
+         title=("Domestic and international circulation: absorption and production views",
+                "国内循环与国际循环：吸收视角与生产视角"),
+         intro=("The economy's GDP split by the borders its value added crosses in production (WWYZ 2017a: pure "
+                "domestic V_D, traditional final-goods trade V_RT, simple GVC V_GVC_S, complex GVC absorbed abroad REX "
+                "or returning home REF; Borin & Mancini 2019) and the same parts regrouped by where they are absorbed: "
+                "DD = V_D + REF at home, DF = V_RT + V_GVC_S + REX abroad (METHODS.md 4.2). The second chart splits "
+                "DD and DF by the final-demand category that absorbs them (v̂ L Y by category, METHODS.md 4.1).",
+                "按生产中增加值跨越国界的次数划分本经济体GDP（WWYZ 2017a：纯国内生产V_D、传统最终品贸易V_RT、简单GVC "
+                "V_GVC_S、复杂GVC中被国外吸收的REX与返回国内的REF；Borin & Mancini 2019），并按吸收地重新组合："
+                "国内吸收DD = V_D + REF，国外吸收DF = V_RT + V_GVC_S + REX（METHODS.md 4.2）。第二张图按吸收增加值的"
+                "最终需求类别划分DD与DF（按类别的 v̂ L Y，METHODS.md 4.1）。"))
+def circulation_views_section(ctx: ReportContext) -> list[Block]:
+    table, economy, ratio = ctx.table, ctx.economy, "report.unit.ratio"
+    blocks = []
+    if not table.has_open_foreign_sector:
+        production = _shares_of(circ.production(table, economies=economy), economy)
+        absorption = _shares_of(circ.absorption(table, economies=economy), economy)
+        views = {"report.view.production": {c: production[f"{c}_GDP"] for c in PRODUCTION_ORDER},
+                 "report.view.absorption": {c: absorption[f"{c}_GDP"] for c in ABSORPTION_PARTS}}
+        data = tidy(pd.DataFrame([(economy, view, f"circ.{part}_GDP", share) for view, parts in views.items()
+                                  for part, share in parts.items()],
+                                 columns=["region", "report.col.view", "indicator", "value"]),
+                    method=METHOD_VIEWS, table=table, unit=ratio,
+                    options={"economy": economy, "domestic": "absorbed", "returned": "domestic"})
+        fig = charts.stacked_shares([ctx.t(view) for view in views],
+                                    {ctx.t(f"circ.{part}"): [parts.get(part, 0.0) for parts in views.values()]
+                                     for part in (*PRODUCTION_ORDER, *ABSORPTION_PARTS)},
+                                    title=f"{ctx.region_name(economy)}: {ctx.t('report.cap.circulation_views')}",
+                                    value_title=ctx.t(ratio), horizontal=True)
+        blocks.append(Block("report.cap.circulation_views", data, fig,
+                            translate=("report.col.view", "indicator")))
+    by_category = circ.absorption(table, economies=economy, by="category")
+    rows = by_category[(by_category["term"].isin(["DD_GDP", "DF_GDP"])) & (by_category["category"] != circ.ALL)]
+    data = tidy(pd.DataFrame({"region": rows["region"], "fd_category": rows["category"],
+                              "indicator": "circ." + rows["term"], "value": rows["value"]}).reset_index(drop=True),
+                method=by_category.attrs["method"], table=table, unit=ratio,
+                options={**by_category.attrs["options"], "economy": economy})
+    wide = rows.pivot(index="category", columns="term", values="value").reindex(
+        [c for c in dict.fromkeys(rows["category"])])
+    names = [ctx.t(f"circ.category.{c}") if c in (circ.EXPORTS_OUTSIDE, circ.ALL) else c for c in wide.index]
+    fig = charts.stacked_shares(names, {ctx.t("circ.DD_GDP"): wide["DD_GDP"], ctx.t("circ.DF_GDP"): wide["DF_GDP"]},
+                                title=f"{ctx.region_name(economy)}: {ctx.t('report.cap.circulation_categories')}",
+                                value_title=ctx.t(ratio))
+    blocks.append(Block("report.cap.circulation_categories", data, fig, translate=("indicator",)))
+    return blocks
+
+
+# ------------------------------------------------------------------------------------------------ built-in series
+@section("circulation_series", order=42,
+         title=("Dual circulation over time, 1995-2011", "双循环的演变（1995-2011年）"),
+         intro=("Shares of the economy's GDP by production component, with the domestic-circulation share DD/GDP as a "
+                "line, from the built-in series derived from the WIOD 2013 world tables of every year 1995-2011 "
+                "(scripts/build_circulation_series.py; Timmer et al. 2015). Shown for the economies of WIOD 2013.",
+                "本经济体GDP按生产构成的比重及国内循环比重DD/GDP（折线），数据为基于WIOD 2013年版1995-2011年各年世界投入产出表"
+                "计算的内置序列（scripts/build_circulation_series.py；Timmer et al. 2015）。仅适用于WIOD 2013所含经济体。"))
+def circulation_series_section(ctx: ReportContext) -> list[Block] | None:
+    series = circ.wiod_series()
+    if ctx.economy not in set(series["region"]):
+        return None
+    own = series[series["region"] == ctx.economy]
+    terms = [f"{c}_GDP" for c in PRODUCTION_ORDER] + ["DD_GDP"]
+    rows = own[own["term"].isin(terms)]
+    data = tidy(pd.DataFrame({"year": rows["year"], "region": rows["region"], "indicator": "circ." + rows["term"],
+                              "value": rows["value"]}).reset_index(drop=True),
+                method=series.attrs["method"], unit="report.unit.ratio",
+                options={"economy": ctx.economy, "script": series.attrs["options"]["script"]})
+    data.attrs.update({"source": series.attrs["source"], "citation": series.attrs["citation"]})
+    wide = rows.pivot(index="year", columns="term", values="value")
+    fig = charts.stacked_shares(list(wide.index), {ctx.t(f"circ.{c}"): wide[f"{c}_GDP"] for c in PRODUCTION_ORDER},
+                                line=(ctx.t("circ.DD_GDP"), wide["DD_GDP"]),
+                                title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.circulation_series')}",
+                                value_title=ctx.t("report.unit.ratio"))
+    return [Block("report.cap.circulation_series", data, fig, translate=("indicator",))]
+
+
+@section("dependence_comparison", order=43,
+         title=("Trade dependence: gross vs value added, 1995-2011", "外贸依存度：总值与增加值（1995-2011年）"),
+         intro=("Gross trade dependence (EX + IM)/GDP against value-added trade dependence (VAX + VAM)/GDP for China, "
+                "the United States, Japan, Korea and Germany (and the report's economy), from the built-in WIOD 2013 "
+                "series; every line's peak year is marked (METHODS.md 4.4). Gross flows count intermediate inputs "
+                "every time they cross a border, so the value-added ratio is lower.",
+                "中国、美国、日本、韩国、德国（及本报告经济体）的总值外贸依存度 (EX + IM)/GDP 与增加值外贸依存度 "
+                "(VAX + VAM)/GDP，数据为内置WIOD 2013序列，并标出各曲线的峰值年份（METHODS.md 4.4）。总值贸易在中间品每次"
+                "跨境时都重复计算，因此增加值口径的比率较低。"))
+def dependence_comparison_section(ctx: ReportContext) -> list[Block]:
+    series = circ.wiod_series()
+    economies = list(COMPARED) + ([ctx.economy] if ctx.economy in set(series["region"]) - set(COMPARED) else [])
+    chosen = series[series["region"].isin(economies) & series["term"].isin(["TD", "TD_VA"])]
+    peaks = circ.peak_years(chosen)
+    data = tidy(pd.DataFrame({"region": peaks["region"], "indicator": "circ." + peaks["term"],
+                              "report.col.peak_year": peaks["year"], "value": peaks["value"]}),
+                method=peaks.attrs["method"], unit="report.unit.ratio",
+                options={"economies": economies, "script": series.attrs["options"]["script"]})
+    data.attrs.update({"source": series.attrs["source"], "citation": series.attrs["citation"]})
+    wide = chosen.pivot_table(index="year", columns=["region", "term"], values="value")
+    pairs = {ctx.region_name(r): (wide[(r, "TD")].tolist(), wide[(r, "TD_VA")].tolist()) for r in economies}
+    fig = charts.paired_lines_with_peaks(list(wide.index), pairs, (ctx.t("circ.TD"), ctx.t("circ.TD_VA")),
+                                         title=ctx.t("report.cap.dependence_comparison"),
+                                         y_title=ctx.t("report.unit.ratio"),
+                                         highlight=ctx.region_name(ctx.economy))
+    return [Block("report.cap.dependence_comparison", data, fig, translate=("indicator",))]

@@ -1,8 +1,9 @@
 """Report section: gross trade dependence (EX + IM) / GDP from the table itself (METHODS.md 0.4, 4.4, 5.1).
 
-Gross exports are E = (Z D + Y) ⊙ (1 − D) (METHODS.md 0.4): EX_s sums the rows of s, IM_r the column r.  Tables
-with an open foreign sector add their export vector to EX and imported intermediates and final goods (Zm, Ym) to
-IM.  The source of EX, IM and GDP is the table (goods and services at basic prices), never customs data (D15).
+Gross exports and imports come from :func:`dualcirc.measures.circulation.gross_trade`: E = (Z D + Y) ⊙ (1 − D)
+(METHODS.md 0.4), plus the export vector and imported intermediates and final goods (Zm, Ym) of tables with an open
+foreign sector.  The source of EX, IM and GDP is the table (goods and services at basic prices), never customs data
+(D15).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ... import labels
+from ...measures.circulation import gross_trade
 from ...measures.result import tidy
-from ...tables.model import IOTable
 from .. import charts
 from ..framework import Block, ReportContext, section
 
@@ -26,23 +27,6 @@ labels.register({
     "report.ind.import_dependence": ("Import dependence (IM/GDP)", "进口依存度（IM/GDP）"),
     "report.cap.trade_dependence": ("Gross trade dependence, all regions", "各地区外贸依存度"),
 })
-
-
-def gross_trade(table: IOTable) -> tuple[np.ndarray, np.ndarray]:
-    """Gross exports and imports by region (G each), in the table's unit (METHODS.md 0.4)."""
-    G, N, n = table.G, table.N, table.n
-    own = table.region_of_cell
-    E = table.Z.reshape(n, G, N).sum(2) + table.Y2
-    E[np.arange(n), own] = 0.0
-    exports = E.reshape(G, N, G).sum((1, 2))
-    imports = E.sum(0)
-    if table.exports is not None:
-        exports = exports + table.exports.reshape(G, N).sum(1)
-    if table.Zm is not None:
-        imports = imports + table.Zm.sum(0).reshape(G, N).sum(1)
-    if table.Ym is not None:
-        imports = imports + table.Ym.sum((0, 2))
-    return exports, imports
 
 
 @section("trade_dependence", order=40,
