@@ -3,7 +3,7 @@
 ``write_report(table, out, economy=..., lang='en'|'zh')`` is what ``dualcirc report`` runs.
 """
 from .build import MANIFEST, ReportFiles, build_report, check_out_folder, is_previous_report, write_report
-from .framework import Block, ReportContext, resolve_economy, section, sections
+from .framework import Block, ReportContext, registered_sections, resolve_economy, section
 
 __all__ = ["MANIFEST", "Block", "ReportContext", "ReportFiles", "build_report", "check_out_folder",
-           "is_previous_report", "resolve_economy", "section", "sections", "write_report"]
+           "is_previous_report", "registered_sections", "resolve_economy", "section", "write_report"]

@@ -18,7 +18,7 @@ from ..engine import engine_for
 from ..errors import OptionError
 from ..labels import LANGS
 from ..tables.model import IOTable
-from .framework import ReportContext, ReportDocument, SectionResult, resolve_economy, sections
+from .framework import ReportContext, ReportDocument, SectionResult, registered_sections, resolve_economy
 from .html import render_html
 from .xlsx import write_xlsx
 
@@ -64,7 +64,7 @@ def build_report(table: IOTable, *, economy: str | None = None, lang: str = "en"
     if top < 1:
         raise OptionError(f"top must be a positive number of sectors, not {top}")
     economy = resolve_economy(table, economy)
-    registered = sections()
+    registered = registered_sections()
     total = len(registered) + 3
     step = progress or (lambda description, done, total: None)
 
@@ -81,7 +81,8 @@ def build_report(table: IOTable, *, economy: str | None = None, lang: str = "en"
                           version=__version__)
 
 
-def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through a temporary file in the same folder, so a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
@@ -103,15 +104,15 @@ def write_report(table: IOTable, out: str | Path, *, economy: str | None = None,
 
     step("writing HTML", total - 2, total)
     page = render_html(doc)
-    _replace_atomically(html, lambda p: p.write_text(page, encoding="utf-8"))
+    replace_atomically(html, lambda p: p.write_text(page, encoding="utf-8"))
     step("writing xlsx", total - 1, total)
-    _replace_atomically(xlsx, lambda p: write_xlsx(doc, p))
+    replace_atomically(xlsx, lambda p: write_xlsx(doc, p))
     done = tuple(r.section.key for r in doc.results if not r.skipped)
     skipped = tuple(r.section.key for r in doc.results if r.skipped)
     record = {"generator": "dualcirc", "version": __version__, "created": doc.created,
               "files": [HTML_FILE, XLSX_FILE], "table": table.meta.label(), "citation": table.meta.citation,
               "economy": doc.context.economy, "lang": lang, "sections": list(done), "skipped": list(skipped)}
-    _replace_atomically(manifest, lambda p: p.write_text(json.dumps(record, ensure_ascii=False, indent=2),
-                                                         encoding="utf-8"))
+    replace_atomically(manifest, lambda p: p.write_text(json.dumps(record, ensure_ascii=False, indent=2),
+                                                        encoding="utf-8"))
     step("done", total, total)
     return ReportFiles(html=html, xlsx=xlsx, manifest=manifest, sections=done, skipped=skipped)

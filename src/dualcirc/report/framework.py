@@ -131,7 +131,7 @@ def section(key: str, *, order: int, title: tuple[str, str], intro: tuple[str, s
     return register
 
 
-def sections() -> list[Section]:
+def registered_sections() -> list[Section]:
     """The registered sections in report order."""
     from . import _load_all  # noqa: F401  (imports every section module so they register)
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))

@@ -7,6 +7,7 @@ import numbers
 from html import escape
 from importlib.resources import files
 from string import Template
+from typing import Callable
 
 from plotly.offline import get_plotlyjs
 
@@ -21,9 +22,12 @@ def is_number(value) -> bool:
 
 
 def format_value(value) -> str:
-    """Numbers as a reader wants them: thousands separators for levels, four decimals for ratios."""
+    """Numbers as a reader wants them: counts as whole numbers, thousands separators for levels, four decimals
+    for ratios."""
     if not is_number(value):
         return escape(str(value))
+    if isinstance(value, numbers.Integral):
+        return f"{value:,}"
     if math.isnan(value):
         return "–"
     if abs(value) >= 1000:
@@ -31,34 +35,34 @@ def format_value(value) -> str:
     return f"{value:.4f}"
 
 
-def _table_html(block: Block, doc: ReportDocument) -> str:
-    ctx = doc.context
+def table_html(block: Block, t: Callable[[str], str]) -> str:
+    """The first rows of a block's data as an HTML table, labels translated by ``t``."""
     data = block.data
-    head = "".join(f"<th>{escape(ctx.t(str(c)))}</th>" for c in data.columns)
+    head = "".join(f"<th>{escape(t(str(c)))}</th>" for c in data.columns)
     rows = []
     for record in data.head(ROWS_SHOWN).itertuples(index=False):
         cells = []
         for column, value in zip(data.columns, record):
             if column in block.translate:
-                value = ctx.t(str(value))
+                value = t(str(value))
             cells.append(f"<td class=\"num\">{format_value(value)}</td>" if is_number(value)
                          else f"<td>{format_value(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    shown = f"{min(len(data), ROWS_SHOWN)} / {len(data)} {escape(ctx.t('report.rows_shown'))}"
+    shown = f"{min(len(data), ROWS_SHOWN)} / {len(data)} {escape(t('report.rows_shown'))}"
     return (f"<details><summary>{shown}</summary><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></details>")
 
 
-def _block_html(block: Block, doc: ReportDocument, div_id: str) -> str:
-    ctx = doc.context
-    parts = [f"<figure class=\"block\"><figcaption>{escape(ctx.t(block.caption))}</figcaption>"]
+def block_html(block: Block, t: Callable[[str], str], div_id: str) -> str:
+    """One block (caption, figure, provenance line, table) as HTML, labels translated by ``t``."""
+    parts = [f"<figure class=\"block\"><figcaption>{escape(t(block.caption))}</figcaption>"]
     if block.figure is not None:
         parts.append(block.figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                                           config={"displaylogo": False, "responsive": True}))
-    provenance = "; ".join(f"{escape(ctx.t(key))}: {escape(ctx.t(value) if value else ctx.t('report.prov.none'))}"
+    provenance = "; ".join(f"{escape(t(key))}: {escape(t(value) if value else t('report.prov.none'))}"
                            for key, value in provenance_items(block.data))
     parts.append(f"<p class=\"provenance\">{provenance}</p>")
-    parts.append(_table_html(block, doc))
+    parts.append(table_html(block, t))
     parts.append("</figure>")
     return "".join(parts)
 
@@ -70,7 +74,7 @@ def _section_html(result: SectionResult, doc: ReportDocument) -> str:
     if result.skipped:
         body.append(f"<p class=\"skipped\">{escape(ctx.t('report.skipped'))}</p>")
     for i, block in enumerate(result.blocks):
-        body.append(_block_html(block, doc, div_id=f"fig-{sec.key}-{i + 1}"))
+        body.append(block_html(block, ctx.t, div_id=f"fig-{sec.key}-{i + 1}"))
     body.append("</section>")
     return "".join(body)
 

@@ -30,7 +30,8 @@ def _cell_value(value):
     return None if math.isnan(value) else float(value)
 
 
-def _write_block(ws, block: Block, row: int) -> int:
+def write_block(ws, block: Block, row: int) -> int:
+    """Write a block (caption, provenance, bilingual header, rows) from ``row``; return the next free row."""
     ws.cell(row, 1, bilingual(block.caption)).font = _BOLD
     row += 1
     for key, value in provenance_items(block.data):
@@ -47,7 +48,8 @@ def _write_block(ws, block: Block, row: int) -> int:
     return row + 1
 
 
-def _autosize(ws) -> None:
+def autosize(ws) -> None:
+    """Column widths from the first 200 rows' contents (10 to 60 characters)."""
     for j, column in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 200)), start=1):
         width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
         ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 60)
@@ -66,8 +68,8 @@ def write_xlsx(doc: ReportDocument, path: Path) -> None:
         if result.skipped:
             ws.cell(row, 1, bilingual("report.skipped"))
         for block in result.blocks:
-            row = _write_block(ws, block, row)
-        _autosize(ws)
+            row = write_block(ws, block, row)
+        autosize(ws)
 
     ws = wb.create_sheet(PROVENANCE_SHEET)
     ws.cell(1, 1, bilingual("report.col.item")).font = _BOLD
@@ -84,5 +86,5 @@ def write_xlsx(doc: ReportDocument, path: Path) -> None:
     for i, (item, value) in enumerate(rows, start=2):
         ws.cell(i, 1, item)
         ws.cell(i, 2, _cell_value(value))
-    _autosize(ws)
+    autosize(ws)
     wb.save(path)
