@@ -6,6 +6,10 @@ Sources (read from ../shared/data, see its PROVENANCE.md):
 * io/adb_mrio_derived/adb_mrio_countries_dict.csv -- ADB MRIO country dictionary: ADB economy codes that differ
   from ISO3 (PRC, TAP, GER, ROM, ...), kept as aliases so that ADB MRIO regions resolve to ISO3.
 
+Chinese names follow CLDR except where Chinese official usage differs (``CHINESE_OFFICIAL_NAMES``): Taiwan, Hong
+Kong and Macao are written 中国台湾, 中国香港 and 中国澳门, as China's official statistics write them (e.g. the
+international tables of the China Statistical Yearbook), and as a report for Chinese policy makers must show them.
+
 Run from the repository root:  python scripts/derive_country_names.py [--shared ../shared/data]
 """
 
@@ -22,8 +26,12 @@ OUT = REPO / "src" / "dualcirc" / "tables" / "data"
 NAMES_HEADER = (
     "# ISO3 codes with English and Chinese country names. Derived by scripts/derive_country_names.py from\n"
     "# R package countrycode v1.7.0 (cran/countrycode @ 01f1ad5fce6d5103e53074ca01af5a4bc0b0a748,\n"
-    "# data/codelist.rda, GPL-3): columns iso3c, country.name.en, cldr.name.zh (else un.name.zh).\n"
+    "# data/codelist.rda, GPL-3): columns iso3c, country.name.en, cldr.name.zh (else un.name.zh); Chinese official\n"
+    "# names for TWN, HKG and MAC (中国台湾, 中国香港, 中国澳门).\n"
 )
+#: Chinese names that replace the source's (see the module docstring): CLDR gives 台湾, 中国香港特别行政区 and
+#: 中国澳门特别行政区.
+CHINESE_OFFICIAL_NAMES = {"TWN": "中国台湾", "HKG": "中国香港", "MAC": "中国澳门"}
 ALIASES_HEADER = (
     "# Region codes used by IO databases that are not ISO3, with the ISO3 code they stand for. Derived by\n"
     "# scripts/derive_country_names.py from the ADB MRIO country dictionary (adb_mrio_countries_dict.csv,\n"
@@ -36,6 +44,7 @@ def derive(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                         keep_default_na=False)
     codes = codes[codes["iso3c"] != ""]
     zh = codes["cldr.name.zh"].where(codes["cldr.name.zh"] != "", codes["un.name.zh"])
+    zh = codes["iso3c"].map(CHINESE_OFFICIAL_NAMES).fillna(zh)
     names = pd.DataFrame({"iso3": codes["iso3c"], "name_en": codes["country.name.en"], "name_zh": zh}
                          ).sort_values("iso3")
     if names["iso3"].duplicated().any():

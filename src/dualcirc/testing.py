@@ -65,3 +65,19 @@ def random_icio(G: int = 4, N: int = 3, *, seed: int = 0, max_colsum: float = 0.
 def icio_shaped(seed: int = 2025, G: int = 81, N: int = 50) -> IOTable:
     """A synthetic table in the shape of OECD ICIO 2025 (81 regions x 50 sectors = 4,050 cells), fixed seed."""
     return random_icio(G, N, seed=seed, max_colsum=0.7, negative_inventories=True, satellites=True)
+
+
+def open_economy(table: IOTable, outside: int) -> IOTable:
+    """Cut region ``outside`` out of a closed inter-country table: its purchases become the export vector and its
+    sales the non-competitive imports Zm / Ym of the other regions, a national MRIO with an open foreign sector
+    (METHODS.md 4.3).  Value added is unchanged, so v'L + a^M'L = u' holds on the result."""
+    G, N, C = table.G, table.N, len(table.fd_categories)
+    keep_regions = [g for g in range(G) if g != outside]
+    keep = np.concatenate([np.arange(g * N, (g + 1) * N) for g in keep_regions])
+    gone = np.arange(outside * N, (outside + 1) * N)
+    exports = table.Z[np.ix_(keep, gone)].sum(1) + table.Y[keep][:, outside].sum(1)
+    return IOTable.from_arrays(
+        table.Z[np.ix_(keep, keep)], table.Y[keep][:, keep_regions], table.x[keep],
+        regions=[table.regions[g] for g in keep_regions], sectors=table.sectors, fd_categories=table.fd_categories,
+        va=table.W[:, keep], va_rows=table.va_rows, exports=exports, Zm=table.Z[np.ix_(gone, keep)],
+        Ym=table.Y[gone][:, keep_regions].reshape(N, G - 1, C), meta=table.meta)

@@ -10,13 +10,15 @@ import pandas as pd
 import pymrio
 import pytest
 
-from core_local_tables import nbs_noncompetitive_table, wiod2013_table
 from conftest import shared_file
 from dualcirc.engine import engine_for
 from dualcirc.errors import InputError, OptionError, TableWarning
 from dualcirc.labels import t
 from dualcirc.measures import core
+from dualcirc.readers.nbs import read_nbs
+from dualcirc.readers.wiod import read_wiod2013
 from dualcirc.tables.model import IOTable, Satellite, TableMeta
+from dualcirc.tables.pymrio_bridge import from_pymrio, to_pymrio
 from dualcirc.testing import random_icio
 
 
@@ -66,54 +68,6 @@ def test_miller_blair_multipliers_and_linkages(miller_blair):
 
 
 # ---------------------------------------------------------------------------------------------- pymrio agreement
-def pymrio_system(table: IOTable) -> pymrio.IOSystem:
-    """The same arrays as a pymrio IOSystem: Z, Y (region x category), x, factor inputs W and the satellites, whose
-    household direct amounts go to the household column of their region."""
-    cells = pd.MultiIndex.from_arrays([np.repeat(table.regions, table.N), np.tile(table.sectors, table.G)],
-                                      names=["region", "sector"])
-    fd = pd.MultiIndex.from_product([table.regions, table.fd_categories], names=["region", "category"])
-    names = list(table.satellites)
-    F_Y = pd.DataFrame(0.0, index=pd.Index(names, name="stressor"), columns=fd)
-    for name in names:
-        if table.satellites[name].household is not None:
-            for r, region in enumerate(table.regions):
-                F_Y.loc[name, (region, "HFCE")] = table.satellites[name].household[r]
-    io = pymrio.IOSystem(
-        Z=pd.DataFrame(table.Z, cells, cells), Y=pd.DataFrame(table.Y.reshape(table.n, -1), cells, fd),
-        x=pd.DataFrame({"indout": table.x}, index=cells), unit=pd.DataFrame({"unit": "M USD"}, index=cells),
-        factor_inputs={"name": "factor_inputs",
-                       "F": pd.DataFrame(table.W, pd.Index(table.va_rows, name="inputtype"), cells)},
-        satellites={"name": "satellites", "F_Y": F_Y,
-                    "F": pd.DataFrame(np.vstack([table.satellites[s].values for s in names]),
-                                      pd.Index(names, name="stressor"), cells)})
-    return io.calc_all(include_ghosh=True)
-
-
-def table_from_pymrio(io: pymrio.IOSystem) -> IOTable:
-    """pymrio's test MRIO as an IOTable (local until the table model gains ``from_pymrio``).
-
-    Categories map to the canonical codes (inventories and valuables -> INVNT); pymrio's 'Export' column is empty
-    in this system and dropped; emission F_Y becomes household direct emissions of each region.
-    """
-    regions, sectors = list(io.get_regions()), list(io.get_sectors())
-    canonical = {"Final consumption expenditure by households": "HFCE",
-                 "Final consumption expenditure by non-profit organisations serving households (NPISH)": "NPISH",
-                 "Final consumption expenditure by government": "GGFC", "Gross fixed capital formation": "GFCF",
-                 "Changes in inventories": "INVNT", "Changes in valuables": "INVNT"}
-    Y = io.Y.T.groupby([io.Y.columns.get_level_values(0),
-                        io.Y.columns.get_level_values(1).map(lambda c: canonical.get(c, c))], sort=False).sum().T
-    assert float(np.abs(Y.xs("Export", axis=1, level=1).to_numpy()).sum()) == 0.0
-    categories = ["HFCE", "NPISH", "GGFC", "GFCF", "INVNT"]
-    Y3 = np.stack([Y.xs(c, axis=1, level=1)[regions].to_numpy() for c in categories], axis=2)
-    emissions = io.emissions
-    household = emissions.F_Y.T.groupby(level=0, sort=False).sum().T[regions]
-    satellites = {"/".join(idx): Satellite("/".join(idx), emissions.F.loc[idx].to_numpy(), "kg",
-                                           household.loc[idx].to_numpy()) for idx in emissions.F.index}
-    return IOTable.from_arrays(io.Z.to_numpy(), Y3, regions=regions, sectors=sectors, fd_categories=categories,
-                               va=io.factor_inputs.F.to_numpy(), va_rows=list(io.factor_inputs.F.index),
-                               satellites=satellites, meta=TableMeta(source="pymrio test MRIO", unit="M EUR"))
-
-
 def assert_agrees_with_pymrio(table: IOTable, io: pymrio.IOSystem, extension) -> None:
     """A, L, x, G, multipliers M, factor-input multipliers and D_cba/D_pba by region agree to 1e-10."""
     e, act = engine_for(table), engine_for(table).active
@@ -135,13 +89,13 @@ def assert_agrees_with_pymrio(table: IOTable, io: pymrio.IOSystem, extension) ->
 @pytest.mark.parametrize("zero_output_cells", [0, 2])
 def test_agrees_with_pymrio_on_random_tables(zero_output_cells):
     table = random_icio(4, 3, seed=11, zero_output_cells=zero_output_cells)
-    io = pymrio_system(table)
+    io = to_pymrio(table).calc_all(include_ghosh=True)  # satellites' household stressors in the HFCE columns
     assert_agrees_with_pymrio(table, io, io.satellites)
 
 
 def test_agrees_with_pymrio_on_its_test_mrio():
     with pytest.warns(TableWarning, match="columns do not balance"):  # its factor inputs are not x - Z'u
-        table = table_from_pymrio(pymrio.load_test())
+        table = from_pymrio(pymrio.load_test())
     io = pymrio.load_test().calc_all(include_ghosh=True)
     assert_agrees_with_pymrio(table, io, io.emissions)
 
@@ -249,14 +203,14 @@ def test_national_multipliers_are_domestic_and_add_up_with_import_content():
 
 @pytest.mark.realdata
 def test_nbs_2017_noncompetitive_import_content():
-    table = nbs_noncompetitive_table(shared_file("io", "china_nbs", "china_2017_42_noncompetitive.csv.gz"))
+    table = read_nbs(shared_file("io", "china_nbs", "china_2017_42_noncompetitive.csv.gz"))
     ic = values(core.import_content(table), "import_content")
     close(values(core.value_added_multipliers(table, split=False), "va_multiplier") + ic, 1.0)
     assert 0.0 < ic.min() and ic.max() < 0.5  # imported intermediates are 7-8% of all intermediates
-    with pytest.raises(OptionError, match="labour-income"):  # compensation is published as VA001
-        core.type2_multipliers(table)
-    with pytest.raises(OptionError, match="household final demand"):  # TC is not split into households
+    with pytest.raises(OptionError, match="labour-income"):  # the NBS code VA001 is read as COMP
         core.type2_multipliers(table, labour_income_row="VA001")
+    with pytest.raises(OptionError, match="household final demand"):  # TC is not split into households
+        core.type2_multipliers(table)
 
 
 # ---------------------------------------------------------------------------------------------- footprints
@@ -423,7 +377,7 @@ def test_every_indicator_and_column_has_english_and_chinese_labels(icio):
 def test_wiod2011_real_table_measures():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TableWarning)
-        table = wiod2013_table(shared_file("wiod2013", "wiot_2011.parquet"))
+        table = read_wiod2013(shared_file("wiod2013", "wiot_2011.parquet"))
     va = core.value_added_multipliers(table)
     chn = table.region_of_cell == table.region_index("CHN")
     own = values(va, "va_domestic_content")

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core_local_tables import synthetic_satellite_values, wiod2013_table
 from conftest import shared_file
 from dualcirc.engine import engine_for
 from dualcirc.errors import OptionError
 from dualcirc.measures import core
+from dualcirc.readers.wiod import read_wiod2013
 from dualcirc.tables.model import IOTable, Satellite
 from dualcirc.testing import random_icio
 
@@ -256,8 +256,9 @@ def test_type2_dominates_type1(table):
 def wiod2011():
     path = shared_file("wiod2013", "wiot_2011.parquet")
     with pytest.warns(Warning):  # rounded to whole millions: DISC category and cancelling zero-output cells
-        bare = wiod2013_table(path)
-    emissions, household = synthetic_satellite_values(bare)
+        bare = read_wiod2013(path)
+    rng = np.random.default_rng(7)  # a seeded stressor (intensity x output) and household direct amounts
+    emissions, household = rng.random(bare.n) * bare.x * 0.3, rng.random(bare.G) * float(bare.x.sum()) * 1e-4
     return replace(bare, satellites={"synthetic_co2": Satellite("synthetic_co2", emissions, "kt CO2", household)})
 
 

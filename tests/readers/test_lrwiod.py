@@ -10,7 +10,7 @@ from dualcirc import ReaderError
 from dualcirc.labels import t
 from dualcirc.readers import layouts
 from dualcirc.readers.lrwiod import read_lrwiod
-from dualcirc.readers.wiod import sector_labels
+from dualcirc.readers.sectors import sector_labels
 from dualcirc.tables.model import DISC, OTH
 
 YEARS = list(range(1965, 2001, 5))

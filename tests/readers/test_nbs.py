@@ -1,8 +1,8 @@
 """China NBS national IO tables (readers/nbs.py) and the employment satellite.
 
 Real files: every staged table in ../shared/data/io/china_nbs/ (competitive 2002-2020, the 42-sector split tables
-2017, 2018, 2020, and the employment series); fixture: tests/fixtures/nbs_2015_42_workbook.xlsx (the 2015 table in
-the NBS workbook layout, tests/fixtures/make_nbs_workbook.py).  Published figures from PROVENANCE.md section 1d;
+2017, 2018, 2020, and the employment series); the 2015 table in the NBS workbook layout, written at test time by
+tests/fixtures/make_nbs_workbook.py (fixture ``nbs_workbook``).  Published figures from PROVENANCE.md section 1d;
 identities of METHODS.md 1.7 (I7).
 """
 from __future__ import annotations
@@ -21,9 +21,8 @@ from dualcirc.readers.nbs import UNIT, attach_employment, read_nbs
 from dualcirc.tables.competitive import CompetitiveTable, import_shares, to_noncompetitive
 from dualcirc.tables.model import DISC
 
-from conftest import REPO, shared_file
+from conftest import shared_file
 
-WORKBOOK = REPO / "tests" / "fixtures" / "nbs_2015_42_workbook.xlsx"
 #: staged competitive tables and their GDP (sum of value added), trillion CNY (PROVENANCE.md 1d)
 COMPETITIVE = {"china_2002_122": 12.19, "china_2005_42": 18.63, "china_2007_135": 26.60, "china_2010_41": 40.36,
                "china_2012_139": 53.68, "china_2015_42": 68.03, "china_2017_149": 82.32, "china_2018_153": 92.21,
@@ -129,19 +128,20 @@ def test_layouts_are_detected():
 
 
 # ---------------------------------------------------------------------------------------------- workbook
-def test_workbook_layout():
-    table = read_nbs(WORKBOOK)
+@pytest.mark.realdata
+def test_workbook_layout(nbs_workbook):
+    table = read_nbs(nbs_workbook)
     assert table.meta.year == 2015 and table.N == 42 and table.sectors[0] == "01"
     assert table.gdp()[0] / TRN == pytest.approx(COMPETITIVE["china_2015_42"], abs=0.005)
     assert table.sector_names_zh["01"] == "农林牧渔产品和服务"
     assert table.sector_names["01"] == "Agriculture, forestry, animal husbandry and fishery"   # from the NBS lists
-    assert_i7(table, read_nbs(WORKBOOK, noncompetitive=False))
-    assert read_table(WORKBOOK).N == 42
+    assert_i7(table, read_nbs(nbs_workbook, noncompetitive=False))
+    assert read_table(nbs_workbook).N == 42
 
 
 @pytest.mark.realdata
-def test_workbook_equals_the_csv():
-    book, csv = read_nbs(WORKBOOK, noncompetitive=False), read_nbs(nbs_file("china_2015_42"), noncompetitive=False)
+def test_workbook_equals_the_csv(nbs_workbook):
+    book, csv = read_nbs(nbs_workbook, noncompetitive=False), read_nbs(nbs_file("china_2015_42"), noncompetitive=False)
     for name in ("Z", "F", "exports", "imports", "W", "x"):      # .xlsx keeps 15 significant digits
         np.testing.assert_allclose(getattr(book, name), getattr(csv, name), rtol=1e-14, atol=1e-12)
     assert book.sector_names_zh == csv.sector_names_zh
@@ -259,8 +259,9 @@ def test_options_and_missing_file(tmp_path):
         read_nbs(tmp_path / "missing.csv")
 
 
-def test_workbook_without_code_row(tmp_path):
-    book = load_workbook(WORKBOOK)
+@pytest.mark.realdata
+def test_workbook_without_code_row(nbs_workbook, tmp_path):
+    book = load_workbook(nbs_workbook)
     sheet = book.active
     sheet.delete_rows(6)
     book.save(tmp_path / "book.xlsx")
@@ -268,12 +269,13 @@ def test_workbook_without_code_row(tmp_path):
         read_nbs(tmp_path / "book.xlsx")
 
 
-def test_workbook_non_numeric_cell(tmp_path):
-    book = load_workbook(WORKBOOK)
+@pytest.mark.realdata
+def test_workbook_non_numeric_cell(nbs_workbook, tmp_path):
+    book = load_workbook(nbs_workbook)
     book.active["F9"] = "—"                      # third sector row, third sector column (code 03)
     book.save(tmp_path / "book.xlsx")
     with pytest.raises(ReaderError, match=r"sheet '投入产出基本流量表', row 9, column '03': non-numeric cell '—'"):
         read_nbs(tmp_path / "book.xlsx")
-    (tmp_path / "cut.xlsx").write_bytes(WORKBOOK.read_bytes()[:5000])
+    (tmp_path / "cut.xlsx").write_bytes(nbs_workbook.read_bytes()[:5000])
     with pytest.raises(ReaderError, match="cannot be opened as an .xlsx workbook"):
         read_nbs(tmp_path / "cut.xlsx")

@@ -1,8 +1,8 @@
 """OECD national IOTs, 2021 edition (readers/oecd_iot.py), converted by import proportionality (METHODS.md 1.7).
 
 Real files: ../shared/data/io/oecd_iot2021/oecd_iot2021_{CHN,JPN}_1995_2018.csv.gz (all 24 years of each are read;
-identities checked on a few); fixture: tests/fixtures/oecd_iots2021_CHN_2018_long.csv.gz (China 2018 in the long
-layout of the OECD.Stat download, tests/fixtures/make_oecd_iot_excerpt.py).  Published figures: PROVENANCE.md 1e.
+identities checked on a few); China 2018 in the long layout of the OECD.Stat download, written at test time by
+tests/fixtures/make_oecd_iot_excerpt.py (fixture ``oecd_iot_long``).  Published figures: PROVENANCE.md 1e.
 """
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from dualcirc.readers import read_table
 from dualcirc.readers.oecd_iot import FINAL_USE, read_oecd_iot
 from dualcirc.tables.competitive import CompetitiveTable
 
-from conftest import REPO, shared_file
+from conftest import shared_file
 
-LONG = REPO / "tests" / "fixtures" / "oecd_iots2021_CHN_2018_long.csv.gz"
 BN = 1e3  # million USD per billion USD
 
 
@@ -80,18 +79,19 @@ def test_japan(year):
     np.testing.assert_allclose((table.Zm.sum(1) + table.Ym.sum((1, 2)))[kept], raw.imports[kept], rtol=1e-10)
 
 
-def test_long_download_layout():
-    table = read_oecd_iot(LONG)
+@pytest.mark.realdata
+def test_long_download_layout(oecd_iot_long):
+    table = read_oecd_iot(oecd_iot_long)
     assert table.regions == ("CHN",) and table.meta.year == 2018 and table.N == 45
     assert table.W[table.va_rows.index("VA")].sum() / BN == pytest.approx(12790, abs=1)
     assert table.exports.sum() / BN == pytest.approx(2393, abs=1)
     assert_i7(table)
-    assert read_table(LONG).N == 45
+    assert read_table(oecd_iot_long).N == 45
 
 
 @pytest.mark.realdata
-def test_long_layout_equals_the_wide_frames(chn):
-    table, wide = read_oecd_iot(LONG), chn[2018]
+def test_long_layout_equals_the_wide_frames(chn, oecd_iot_long):
+    table, wide = read_oecd_iot(oecd_iot_long), chn[2018]
     assert table.sectors == wide.sectors
     for name in ("Z", "Y", "Zm", "Ym", "W", "x", "exports"):
         np.testing.assert_array_equal(getattr(table, name), getattr(wide, name))
@@ -99,15 +99,16 @@ def test_long_layout_equals_the_wide_frames(chn):
 
 # ---------------------------------------------------------------------------------------------- malformed input
 @pytest.fixture()
-def long_frame() -> pd.DataFrame:
-    return pd.read_csv(LONG, dtype=str)
+def long_frame(oecd_iot_long) -> pd.DataFrame:
+    return pd.read_csv(oecd_iot_long, dtype=str)
 
 
-def test_unknown_year_and_country(tmp_path, long_frame):
+@pytest.mark.realdata
+def test_unknown_year_and_country(tmp_path, long_frame, oecd_iot_long):
     with pytest.raises(ReaderError, match="unknown year 2030: the file covers 2018-2018 for CHN"):
-        read_oecd_iot(LONG, 2030)
+        read_oecd_iot(oecd_iot_long, 2030)
     with pytest.raises(ReaderError, match="unknown country 'JPN'; the file holds CHN"):
-        read_oecd_iot(LONG, country="JPN")
+        read_oecd_iot(oecd_iot_long, country="JPN")
     both = pd.concat([long_frame, long_frame.assign(COU="KOR")])
     both.to_csv(tmp_path / "two.csv", index=False)
     with pytest.raises(ReaderError, match=r"the file holds 2 countries \(CHN, KOR\); pass country="):
@@ -115,6 +116,7 @@ def test_unknown_year_and_country(tmp_path, long_frame):
     assert read_oecd_iot(tmp_path / "two.csv", country="KOR").regions == ("KOR",)
 
 
+@pytest.mark.realdata
 def test_wrong_header(tmp_path, long_frame):
     long_frame.drop(columns=["COL"]).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(ReaderError, match=r"expected column\(s\) \['COL'\] are missing"):
@@ -127,6 +129,7 @@ def test_wrong_header(tmp_path, long_frame):
         read_oecd_iot(tmp_path / "t.csv")
 
 
+@pytest.mark.realdata
 def test_non_numeric_value_names_row(tmp_path, long_frame):
     long_frame.loc[7, "Value"] = "n.a."
     long_frame.to_csv(tmp_path / "t.csv", index=False)
@@ -138,14 +141,16 @@ def test_non_numeric_value_names_row(tmp_path, long_frame):
         read_oecd_iot(tmp_path / "t.csv")
 
 
+@pytest.mark.realdata
 def test_duplicate_cell(tmp_path, long_frame):
     pd.concat([long_frame, long_frame.iloc[[3]]]).to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(ReaderError, match=r"row 5: cell ROW=TTL_01T02 COL=\w+ appears more than once for CHN 2018"):
         read_oecd_iot(tmp_path / "t.csv")
 
 
-def test_truncated_file(tmp_path):
-    (tmp_path / "t.csv.gz").write_bytes(LONG.read_bytes()[:4000])
+@pytest.mark.realdata
+def test_truncated_file(tmp_path, oecd_iot_long):
+    (tmp_path / "t.csv.gz").write_bytes(oecd_iot_long.read_bytes()[:4000])
     with pytest.raises(ReaderError, match="cannot be read as CSV"):
         read_oecd_iot(tmp_path / "t.csv.gz")
 

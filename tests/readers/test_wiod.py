@@ -1,8 +1,9 @@
 """WIOD readers (readers/wiod.py): WIOD 2013 world tables, WIOD 2016 world tables and national IO tables.
 
 Real files: ../shared/data/wiod2013/wiot_YYYY.parquet (every year) and the NIOT panel (a few country-years);
-fixtures: tests/fixtures/wiod2013_excerpt.xlsx, CHN_NIOT_nov16.xlsx, WIOT2014_Nov16_ROW_excerpt.xlsx and
-WIOT2014_October16_ROW_excerpt.csv.gz (tests/fixtures/make_wiod_excerpts.py).
+fixtures: tests/fixtures/wiod2013_excerpt.xlsx, WIOT2014_Nov16_ROW_excerpt.xlsx and
+WIOT2014_October16_ROW_excerpt.csv.gz, and China's NIOT as CHN_NIOT_nov16.xlsx written at test time (fixture
+``niot_workbook``; all by tests/fixtures/make_wiod_excerpts.py).
 """
 from __future__ import annotations
 
@@ -19,15 +20,14 @@ from openpyxl.utils import get_column_letter
 from dualcirc import ReaderError, TableWarning
 from dualcirc.labels import t
 from dualcirc.readers import layouts, read_table
-from dualcirc.readers.wiod import (FD_ORDER, PRIMARY_INPUTS, read_wiod2013, read_wiod2016, read_wiod2016_niot,
-                                   sector_labels)
+from dualcirc.readers.sectors import sector_labels
+from dualcirc.readers.wiod import FD_ORDER, PRIMARY_INPUTS, read_wiod2013, read_wiod2016, read_wiod2016_niot
 from dualcirc.tables.model import DISC
 
 from conftest import REPO, shared_file
 
 FIXTURES = REPO / "tests" / "fixtures"
 EXCERPT_2013 = FIXTURES / "wiod2013_excerpt.xlsx"
-NIOT_XLSX = FIXTURES / "CHN_NIOT_nov16.xlsx"
 WIOT2016_XLSX = FIXTURES / "WIOT2014_Nov16_ROW_excerpt.xlsx"
 WIOT2016_FRAME = FIXTURES / "WIOT2014_October16_ROW_excerpt.csv.gz"
 WIOD2013_YEARS = range(1995, 2012)
@@ -54,9 +54,15 @@ def trade(table, region: str) -> tuple[float, float, float]:
 
 
 @pytest.fixture(scope="module")
-def books():
-    """The fixture workbooks, loaded once; tests change cells, save a copy and restore them."""
-    return {path.name: load_workbook(path) for path in (EXCERPT_2013, NIOT_XLSX)}
+def excerpt_book():
+    """The WIOD 2013 excerpt workbook, loaded once; tests change cells, save a copy and restore them."""
+    return load_workbook(EXCERPT_2013)
+
+
+@pytest.fixture(scope="module")
+def niot_book(niot_workbook):
+    """China's NIOT workbook, loaded once; tests change cells, save a copy and restore them."""
+    return load_workbook(niot_workbook)
 
 
 def edited_copy(book, tmp_path, name: str, changes: dict) -> Path:
@@ -155,8 +161,8 @@ def test_wiod2013_truncated_files(tmp_path):
         assert err.value.file == str(cut)
 
 
-def test_wiod2013_workbook_wrong_headers_name_the_cell(books, tmp_path):
-    book = books[EXCERPT_2013.name]
+def test_wiod2013_workbook_wrong_headers_name_the_cell(excerpt_book, tmp_path):
+    book = excerpt_book
 
     def read(changes):
         return read_wiod2013(edited_copy(book, tmp_path, "wiot11_row_sep12.xlsx", changes))
@@ -178,8 +184,8 @@ def test_wiod2013_workbook_wrong_headers_name_the_cell(books, tmp_path):
     assert (err.value.row, err.value.column) == (43, "A")
 
 
-def test_wiod2013_workbook_bad_cells_name_row_and_column(books, tmp_path):
-    book = books[EXCERPT_2013.name]
+def test_wiod2013_workbook_bad_cells_name_row_and_column(excerpt_book, tmp_path):
+    book = excerpt_book
 
     def read(changes):
         return read_wiod2013(edited_copy(book, tmp_path, "wiot11_row_sep12.xlsx", changes))
@@ -337,8 +343,8 @@ def test_niot_published_column_gaps_are_recorded(niots):
     assert "column_imbalance" not in codes(niots[("CHN", 2014)])
 
 
-def test_niot_workbook_equals_panel(niots):
-    book = read_wiod2016_niot(NIOT_XLSX, year=2014)
+def test_niot_workbook_equals_panel(niots, niot_workbook):
+    book = read_wiod2016_niot(niot_workbook, year=2014)
     panel = niots[("CHN", 2014)]
     # openpyxl round-trips floats to the last digit; DISC and OTH hold rounding-level gaps (< 1e-8)
     for name in ("Z", "x", "Zm", "exports"):
@@ -347,10 +353,10 @@ def test_niot_workbook_equals_panel(niots):
     np.testing.assert_allclose(book.Ym[:, :, :5], panel.Ym[:, :, :5], rtol=1e-15, atol=1e-12)
     np.testing.assert_allclose(book.W[:6], panel.W[:6], rtol=1e-15, atol=1e-12)
     np.testing.assert_allclose(book.W.sum(0), panel.W.sum(0), rtol=1e-12)
-    assert list(read_wiod2016_niot(NIOT_XLSX)) == [2014]
+    assert list(read_wiod2016_niot(niot_workbook)) == [2014]
 
 
-def test_niot_unknown_country_or_year(niot_panel):
+def test_niot_unknown_country_or_year(niot_panel, niot_workbook):
     with pytest.raises(ReaderError, match=r"unknown country 'XXX'; the file holds \['AUS'"):
         read_wiod2016_niot(niot_panel, "XXX", 2014)
     with pytest.raises(ReaderError, match="unknown year 1999 for CHN; the file holds 2000-2014"):
@@ -358,14 +364,14 @@ def test_niot_unknown_country_or_year(niot_panel):
     with pytest.raises(ReaderError, match="pass country="):
         read_wiod2016_niot(niot_panel, year=2014)
     with pytest.raises(ReaderError, match="holds the table of CHN, not country='USA'"):
-        read_wiod2016_niot(NIOT_XLSX, "USA", 2014)
+        read_wiod2016_niot(niot_workbook, "USA", 2014)
 
 
-def test_niot_workbook_malformed(books, tmp_path):
-    book = books[NIOT_XLSX.name]
+def test_niot_workbook_malformed(niot_book, niot_workbook, tmp_path):
+    book = niot_book
 
     def read(changes):
-        return read_wiod2016_niot(edited_copy(book, tmp_path, NIOT_XLSX.name, changes))
+        return read_wiod2016_niot(edited_copy(book, tmp_path, niot_workbook.name, changes))
 
     with pytest.raises(ReaderError, match="expected a header row with the columns Year, Code, Description, Origin"):
         read({"D1": "Source"})
@@ -388,22 +394,22 @@ def test_niot_workbook_malformed(books, tmp_path):
     with pytest.raises(ReaderError, match="expected a sheet named 'National IO-tables'; the workbook has"):
         read_wiod2016_niot(tmp_path / "USA_NIOT_nov16.xlsx")
     cut = tmp_path / "CHN_NIOT_nov16.xlsx"
-    cut.write_bytes(NIOT_XLSX.read_bytes()[:5000])
+    cut.write_bytes(niot_workbook.read_bytes()[:5000])
     with pytest.raises(ReaderError, match="cannot be opened"):
         read_wiod2016_niot(cut)
 
 
 # ------------------------------------------------------------------------------------------------ registry, labels
-def test_layouts_are_registered_and_detect_their_files(niot_panel):
+def test_layouts_are_registered_and_detect_their_files(niot_panel, niot_workbook):
     found = layouts()
     assert found["wiod2013"].detect(shared_file("wiod2013", "wiot_2011.parquet"))
-    assert found["wiod2016_niot"].detect(niot_panel) and found["wiod2016_niot"].detect(NIOT_XLSX)
+    assert found["wiod2016_niot"].detect(niot_panel) and found["wiod2016_niot"].detect(niot_workbook)
     assert found["wiod2016"].detect(WIOT2016_FRAME)
     assert not found["wiod2013"].detect(niot_panel) and not found["wiod2016_niot"].detect(WIOT2016_FRAME)
     # renamed workbooks: the code above column number c1 tells the release (AtB: 2013, A01: 2016)
     assert found["wiod2013"].detect(EXCERPT_2013) and not found["wiod2016"].detect(EXCERPT_2013)
     assert found["wiod2016"].detect(WIOT2016_XLSX) and not found["wiod2013"].detect(WIOT2016_XLSX)
-    table = read_table(NIOT_XLSX, format="wiod2016_niot", year=2014)
+    table = read_table(niot_workbook, format="wiod2016_niot", year=2014)
     assert table.regions == ("CHN",)
 
 

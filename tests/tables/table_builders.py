@@ -1,4 +1,5 @@
-"""Tables shared by the table-operation tests: a national MRIO with an open foreign sector, and WIOD 2013 (2011).
+"""Tables shared by the table-operation tests: a synthetic national MRIO with an open foreign sector, and WIOD 2013
+(2011) as the package's reader reads it.
 
 Imported by the test modules of this folder (pytest puts the folder on sys.path).
 """
@@ -8,14 +9,12 @@ import warnings
 from functools import cache
 
 import numpy as np
-import pandas as pd
 
 from conftest import shared_file
 from dualcirc.errors import TableWarning
+from dualcirc.readers.wiod import read_wiod2013
 from dualcirc.tables.model import IOTable, Satellite, TableMeta
 from dualcirc.testing import random_icio
-
-WIOD_CATEGORIES = {"CONS_h": "HFCE", "CONS_np": "NPISH", "CONS_g": "GGFC", "GFCF": "GFCF", "INVEN": "INVNT"}
 
 
 def national_mrio() -> IOTable:
@@ -42,15 +41,6 @@ def wiod2011() -> IOTable:
 
 @cache
 def _wiod(path) -> IOTable:
-    frame = pd.read_parquet(path)
-    regions = list(dict.fromkeys(frame.index.get_level_values(0)))
-    sectors = list(dict.fromkeys(frame.index.get_level_values(1)))
-    Z = frame[[f"{r}|{s}" for r in regions for s in sectors]].to_numpy()
-    Y = frame[[f"{r}|{c}" for r in regions for c in WIOD_CATEGORIES]].to_numpy()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TableWarning)
-        return IOTable.from_arrays(Z, Y.reshape(len(frame), len(regions), len(WIOD_CATEGORIES)),
-                                   frame["GO"].to_numpy(), regions=regions, sectors=sectors,
-                                   fd_categories=list(WIOD_CATEGORIES.values()),
-                                   meta=TableMeta(source="WIOD", edition="2013 release", year=2011,
-                                                  unit="million USD"))
+        warnings.simplefilter("ignore", TableWarning)  # rounded to whole millions; the findings stay in table.checks
+        return read_wiod2013(path)

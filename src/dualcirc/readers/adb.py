@@ -22,8 +22,6 @@ x - Z'u).  Values in million USD.
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +32,9 @@ from openpyxl.utils import get_column_letter
 from ..errors import ReaderError
 from ..labels import register as register_labels
 from ..tables.model import IOTable, TableMeta
-from ._mrio import cell_grid, cell_positions, fold_final_demand, placed, placement
 from .base import Layout, numeric_block, register
+from .grids import cell_grid, cell_positions, fold_final_demand, placed, placement
+from .sectors import sector_labels
 
 SECTOR_CODE = re.compile(r"^c\d+$")
 FD_CODE = re.compile(r"^F\d+$")
@@ -58,13 +57,6 @@ register_labels({
     "adb.va.VA": ("Value added at basic prices", "基本价格增加值"),
     "adb.va.ITM": ("International transport margins", "国际运输费用"),
 })
-
-
-@cache
-def sector_catalogue() -> pd.DataFrame:
-    """ADB MRIO sector codes c1..c35 with English and Chinese names (package data)."""
-    with files("dualcirc.readers").joinpath("labels/adb_mrio_sectors.csv").open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype=str)
 
 
 def _text(value) -> str:
@@ -198,7 +190,7 @@ def read_adb_mrio(path, year: int | None = None) -> IOTable:
         raise ReaderError(f"the workbook holds the table of {file_year}, not {year}", file=file)
     notes = [f"sheet {sheet!r}"] + ([f"{G - 1} of the {edition} in this file (excerpt)"]
                                     if counted and int(counted.group(1)) != G - 1 else [])
-    zh = dict(zip(sector_catalogue()["code"], sector_catalogue()["zh"]))
+    zh = sector_labels("adb_mrio")[2]
     return IOTable.from_arrays(
         Z, Y, x, regions=regions, sectors=sectors, fd_categories=categories, va=W, va_rows=va_rows,
         sector_names=names, sector_names_zh={s: zh[s] for s in sectors if s in zh},

@@ -1,16 +1,20 @@
-"""Common ground of the readers: the registry, layout detection and helpers that raise precise ReaderErrors.
+"""Common ground of the readers: the registry, layout detection and the cell helpers that raise precise
+ReaderErrors.
 
-Each publisher module registers a :class:`Layout` with :func:`register`.  ``detect(path)`` returns True when the
-file looks like that layout (cheap: file name, header row, sheet names); ``read(path, **options)`` returns an
-:class:`~dualcirc.tables.IOTable` (or a ``{year: IOTable}`` dict for multi-year files when no ``year`` is given)
-and raises :class:`~dualcirc.errors.ReaderError` naming the file, sheet, row or column that is off.
+Each publisher module registers a :class:`Layout` with :func:`register` and is imported by the package
+``__init__``, so that every layout is registered once ``dualcirc.readers`` is imported.  ``detect(path)`` returns
+True when the file looks like that layout (cheap: file name, header row, sheet names); ``read(path, **options)``
+returns an :class:`~dualcirc.tables.IOTable` (or a ``{year: IOTable}`` dict for multi-year files when no ``year``
+is given) and raises :class:`~dualcirc.errors.ReaderError` naming the file, sheet, row or column that is off.
+Opening files is in :mod:`.files`, the country-major cell grid in :mod:`.grids`, the shipped sector lists in
+:mod:`.sectors`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,7 +39,7 @@ def register(layout: Layout) -> Layout:
 
 
 def layouts() -> dict[str, Layout]:
-    from . import _load_all  # noqa: F401  (imports every reader module so they register)
+    """Every registered layout by name (the reader modules register theirs when the package is imported)."""
     return dict(_LAYOUTS)
 
 
@@ -74,7 +78,17 @@ def read_table(path: str | Path, format: str | None = None, **options):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+def label_of(value) -> str:
+    """A cell as a label: ``19.0`` -> ``'19'``, ``None`` or NaN -> ``''``, text stripped."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def require_columns(df: pd.DataFrame, columns: Iterable[str], *, file, sheet=None) -> None:
+    """A ReaderError naming the expected columns that ``df`` lacks, and the columns it has."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ReaderError(f"expected column(s) {missing[:8]} are missing; found {list(df.columns[:12])}"
@@ -98,3 +112,38 @@ def numeric_block(df: pd.DataFrame, *, file, sheet=None, row_offset: int = 2, wh
     r, c = np.argwhere(bad.to_numpy())[0]
     raise ReaderError(f"non-numeric cell {df.iat[r, c]!r} in the {what}; expected a number",
                       file=file, sheet=sheet, row=int(r) + row_offset, column=str(df.columns[c]))
+
+
+def _raise_on_empty(empty: np.ndarray, *, file, sheet, rows_at: Sequence[int], columns: Sequence[str], what: str,
+                    row_labels: Sequence[str] | None) -> None:
+    """A ReaderError for the first True cell of the mask ``empty``, naming its row and column."""
+    if empty.any():
+        r, c = np.argwhere(empty)[0]
+        label = f" ({row_labels[r]})" if row_labels is not None else ""
+        raise ReaderError(f"empty cell in the {what}{label}; expected a number (is the file truncated?)",
+                          file=file, sheet=sheet, row=int(rows_at[r]), column=str(columns[c]))
+
+
+def require_filled(block: np.ndarray, *, file, rows_at: Sequence[int], columns: Sequence[str], what: str,
+                   sheet=None, row_labels: Sequence[str] | None = None) -> np.ndarray:
+    """``block`` unchanged, or a ReaderError for its first empty (NaN) cell, naming its row and column.
+
+    Publishers fill every cell of a table, so an empty cell means a damaged (often truncated) file.
+    ``rows_at`` gives the row number a user sees for each row of ``block``; ``row_labels`` name them.
+    """
+    _raise_on_empty(np.isnan(block), file=file, sheet=sheet, rows_at=rows_at, columns=columns, what=what,
+                    row_labels=row_labels)
+    return block
+
+
+def numbers(block: pd.DataFrame, *, file, sheet=None, first_row: int, what: str = "values",
+            row_labels: Sequence[str] | None = None) -> np.ndarray:
+    """Floats of a value block; an empty or a non-numeric cell is a ReaderError naming its row and column.
+
+    ``first_row`` is the row number a user sees for the block's first row; the block's column names (and
+    ``row_labels``, when given) are used in the messages.
+    """
+    _raise_on_empty(block.isna().to_numpy(), file=file, sheet=sheet,
+                    rows_at=range(first_row, first_row + len(block)), columns=list(block.columns), what=what,
+                    row_labels=row_labels)
+    return numeric_block(block, file=file, sheet=sheet, row_offset=first_row, what=what)

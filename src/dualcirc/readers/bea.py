@@ -32,9 +32,9 @@ import pandas as pd
 from .. import labels
 from ..errors import OptionError, ReaderError
 from ..tables.model import IOTable, TableMeta
-from ._national import read_csv
-from .base import Layout, register, require_columns
-from .wiod import frame_columns, label_of, numbers, sector_labels
+from .base import Layout, label_of, numbers, register, require_columns
+from .files import frame_columns, read_frame
+from .sectors import sector_names
 
 UNIT = "million USD"
 CITATION = ("U.S. Bureau of Economic Analysis, Input-Output Accounts: summary make, use (producers' prices) and "
@@ -75,7 +75,7 @@ def read_bea_summary(path, year: int | None = None, *, make=None, imports=None, 
     if final_demand not in ("canonical", "bea"):
         raise OptionError(f"final_demand must be 'canonical' or 'bea', not {final_demand!r}")
     paths = _locate(Path(path), make, imports)
-    frames = {part: read_csv(p, text_columns=("row",)) for part, p in paths.items()}
+    frames = {part: read_frame(p, text_columns=("row",)) for part, p in paths.items()}
     years = None
     for part, (frame, _) in frames.items():
         require_columns(frame, ["Year", "row"], file=str(paths[part]))
@@ -164,7 +164,7 @@ def _symmetric(frames, paths, year: int, final_demand: str) -> IOTable:
     Y = np.column_stack([D @ Fd, D @ ita])
     Ym = np.column_stack([D @ Fm, np.zeros(len(industries))])
     exports = D @ (F[:, col[EXPORTS]] - M_fd[:, col[EXPORTS]])
-    english, chinese = _names(industries, use_file)
+    english, chinese = sector_names(CLASSIFICATION, industries, file=use_file)
     meta = TableMeta(
         source="US BEA", edition="summary IO accounts, industry by industry", year=year, unit=UNIT,
         citation=CITATION, file=use_file,
@@ -202,15 +202,6 @@ def _cells(part: tuple[pd.DataFrame, int], rows: list[str], columns: list[str], 
         return numbers(block.iloc[positions][columns], file=file, first_row=first_row + positions[0], what=what)
     return np.vstack([numbers(block.iloc[[p]][columns], file=file, first_row=first_row + p, what=what)
                       for p in positions])
-
-
-def _names(industries: list[str], file: str) -> tuple[dict[str, str], dict[str, str]]:
-    codes, english, chinese = sector_labels(CLASSIFICATION)
-    unknown = [s for s in industries if s not in english]
-    if unknown:
-        raise ReaderError(f"unknown industry code(s) {unknown[:6]}; expected the 71 BEA summary industries "
-                          f"({', '.join(codes[:4])}, ...)", file=file)
-    return {s: english[s] for s in industries}, {s: chinese[s] for s in industries}
 
 
 def _detect(path: Path) -> bool:

@@ -39,10 +39,10 @@ from .. import labels
 from ..errors import InputError, OptionError, ReaderError
 from ..tables.competitive import CompetitiveTable, to_noncompetitive
 from ..tables.model import DISC, IOTable, TableMeta
-from ._mrio import cell_grid
-from ._national import sheet_names, year_in
-from .base import Layout, register
-from .wiod import _workbook_grid, label_of, numbers, sector_labels
+from .base import Layout, label_of, numbers, register
+from .files import sheet_names, workbook_grid, year_in
+from .grids import cell_grid
+from .sectors import sector_labels
 
 UNIT = "10,000 CNY (万元)"
 NATION = "CHN"
@@ -112,7 +112,7 @@ def read_ceads(path, *, sheet: str | None = None, year: int | None = None, impor
     file = str(path)
     if not path.exists():
         raise ReaderError("no such file or directory", file=file)
-    name, grid = _workbook_grid(path, sheet if sheet is not None else _table_sheet(path))
+    name, grid = workbook_grid(path, sheet if sheet is not None else _table_sheet(path))
     parsed = _parse(grid, name, file)
     year = year if year is not None else year_in(name) or year_in(label_of(grid.iat[0, 0])) or year_in(path.name)
     return _build(parsed, file=file, year=year, import_structure=import_structure, households=households,

@@ -28,8 +28,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +36,9 @@ import pandas as pd
 from ..errors import OptionError, ReaderError
 from ..labels import register as register_labels
 from ..tables.model import DISC, IOTable, Satellite, TableMeta
-from ._mrio import cell_grid, cell_positions, fold_final_demand, numbers, placed, placement
-from .base import Layout, register
+from .base import Layout, numbers, register
+from .grids import cell_grid, cell_positions, fold_final_demand, placed, placement
+from .sectors import label_table
 
 REST = "ROW"
 DATA_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)_T\.txt$")
@@ -75,14 +74,6 @@ register_labels({
     "eora26.va.ROW": ("Purchases from Eora's rest-of-world (statistical discrepancy) account",
                       "从Eora\u201c世界其他地区\u201d（统计误差）账户的购买"),
 })
-
-
-@cache
-def sector_names_zh() -> dict[str, str]:
-    """Chinese names of the 26 Eora sectors (package data ``labels/eora26_sectors.csv``)."""
-    with files("dualcirc.readers").joinpath("labels/eora26_sectors.csv").open(encoding="utf-8") as fh:
-        table = pd.read_csv(fh, dtype=str)
-    return dict(zip(table["en"], table["zh"]))
 
 
 class _Source:
@@ -167,7 +158,7 @@ def _matrix(src: _Source, kind: str, shape: tuple[int, int], what: str, required
         raise ReaderError(f"inconsistent label counts: the matrix is {df.shape[0]} x {df.shape[1]} but the label "
                           f"files describe {shape[0]} x {shape[1]} ({what})", file=label)
     df.columns = [str(c + 1) for c in range(df.shape[1])]
-    return numbers(df, file=label, row_offset=1, what=what)
+    return numbers(df, file=label, first_row=1, what=what)
 
 
 def read_eora26(path, year: int | None = None, price: str = "bp") -> IOTable:
@@ -222,7 +213,8 @@ def _build(src: _Source) -> IOTable:
 
     satellites, dropped = _satellites(src, P, keep, rest, fd_keep, [regions.index(lab_FD[k][1]) for k in fd_keep],
                                       n_T, n_FD, G)
-    zh = sector_names_zh()
+    names = label_table("eora26_sectors")
+    zh = dict(zip(names["en"], names["zh"]))
     notes = [f"Eora {REST} account: sales to it kept as final demand {DISC}, purchases from it as primary input "
              f"{REST}" + (f"; its satellite column dropped for {dropped} stressor(s)" if dropped else "")]
     price_name = "basic prices" if src.price == "bp" else "purchasers' prices"

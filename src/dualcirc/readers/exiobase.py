@@ -30,18 +30,13 @@ import pandas as pd
 from ..errors import ReaderError
 from ..labels import register as register_labels
 from ..tables.model import DISC, IOTable, Satellite, TableMeta
-from ._mrio import fold_final_demand
+from ..tables.pymrio_bridge import CATEGORY_CODES
 from .base import Layout, numeric_block, register
+from .grids import fold_final_demand
 
-FINAL_DEMAND = {
-    "Final consumption expenditure by households": "HFCE",
-    "Final consumption expenditure by non-profit organisations serving households (NPISH)": "NPISH",
-    "Final consumption expenditure by government": "GGFC",
-    "Gross fixed capital formation": "GFCF",
-    "Changes in inventories": "INVNT",
-    "Changes in valuables": "INVNT",
-    "Exports: Total (fob)": DISC,
-}
+#: EXIOBASE final-demand categories -> canonical codes (those of the pymrio bridge); the MRIO's export column is
+#: empty and dropped, a non-empty one is kept as DISC
+FINAL_DEMAND = {**CATEGORY_CODES, "Exports: Total (fob)": DISC}
 #: EXIOBASE 3 factor inputs -> primary-input rows (codes: pymrio mrio_models/exio3_pxp/valueadded.tsv)
 FACTOR_INPUTS = {
     "Taxes less subsidies on products purchased: Total": "T_TLSA",

@@ -45,8 +45,8 @@ import pandas as pd
 
 from ..errors import OptionError, ReaderError, TableWarning
 from ..tables.model import IOTable, TableMeta
-from ._mrio import cell_grid, cell_positions, fold_final_demand, require_filled
-from .base import Layout, numeric_block, register, require_columns
+from .base import Layout, numeric_block, register, require_columns, require_filled
+from .grids import cell_grid, cell_positions, fold_final_demand
 
 WIDE_LABELS = ("region", "sector")
 LONG_COLUMNS = ("from_region", "from_sector", "to_region", "to_sector", "value")

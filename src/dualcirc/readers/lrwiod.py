@@ -19,9 +19,10 @@ import pandas as pd
 from .. import labels
 from ..errors import ReaderError
 from ..tables.model import IOTable
-from .base import Layout, register, require_columns
-from .wiod import (WorldParts, cell_labels, frame_columns, label_of, numbers, read_frame, region_code,
-                   region_notes, table_meta)
+from .base import Layout, label_of, numbers, register, require_columns
+from .files import frame_columns, read_frame
+from .grids import cell_labels
+from .wiod import WorldParts, region_code, region_notes, table_meta
 
 CITATION = ("Woltjer, P., Gouma, R. and Timmer, M. P. (2021), Long-run World Input-Output Database: Version 1.0 "
             "Sources and Methods, GGDC Research Memorandum 190, University of Groningen")

@@ -27,8 +27,6 @@ derived by scripts/derive_national_labels.py).
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +36,9 @@ from .. import labels
 from ..errors import InputError, OptionError, ReaderError
 from ..tables.competitive import CompetitiveTable, to_noncompetitive
 from ..tables.model import DISC, Finding, IOTable, Satellite, TableMeta
-from ._national import read_csv, sheet_names, year_in
-from .base import Layout, register, require_columns
-from .wiod import _workbook_grid, frame_columns, label_of, numbers, sector_labels
+from .base import Layout, label_of, numbers, register, require_columns
+from .files import frame_columns, read_frame, sheet_names, workbook_grid, year_in
+from .sectors import label_table, sector_labels
 
 UNIT = "10,000 CNY (万元)"
 SOURCE = "NBS China"
@@ -92,7 +90,7 @@ def read_nbs(path, *, noncompetitive: bool = True, year: int | None = None, shee
         frame, sheet_name, first_row, title = _workbook_frame(path, sheet)
         year = year if year is not None else year_in(title) or year_in(path.name)
     else:
-        frame, first_row = read_csv(path, text_columns=("Code",))
+        frame, first_row = read_frame(path, text_columns=("Code",))
         sheet_name = None
         year = year if year is not None else year_in(path.name)
     if "Origin" in frame.columns:
@@ -121,7 +119,7 @@ def attach_employment(table: IOTable, path, *, year: int | None = None) -> IOTab
         raise InputError(f"the employment series can be matched only to the NBS 42-sector classification of "
                          f"2017-2020 (codes 01-42, 农林牧渔产品和服务 ... 公共管理、社会保障和社会组织); this "
                          f"table has {table.G} region(s) x {table.N} sectors ({', '.join(table.sectors[:3])}, ...)")
-    frame, first_row = read_csv(path, text_columns=("Code",))
+    frame, first_row = read_frame(path, text_columns=("Code",))
     require_columns(frame, ["Code"], file=file)
     years = sorted(int(c) for c in frame.columns if str(c).isdigit())
     if str(year) not in frame.columns:
@@ -327,11 +325,9 @@ def _meta(sectors: int, year, file, notes=()) -> TableMeta:
                      citation=CITATION, file=file, notes=tuple(notes))
 
 
-@lru_cache(maxsize=1)
 def _employment_concordance() -> dict[str, str]:
-    text = resources.files("dualcirc.readers").joinpath("labels", "china_employment_nbs42.csv")
-    with text.open(encoding="utf-8") as handle:
-        table = pd.read_csv(handle, dtype=str)
+    """Employment division (GB/T 4754-2017) -> NBS 42-sector code (``labels/china_employment_nbs42.csv``)."""
+    table = label_table("china_employment_nbs42")
     return dict(zip(table["employment_code"], table["sector"]))
 
 
@@ -340,7 +336,7 @@ def _workbook_frame(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str, i
     """The NBS workbook's table in the canonical layout, its sheet, the file row of the frame's first row and the
     title (the text above the header, where the year is written)."""
     file = str(path)
-    name, grid = _workbook_grid(path, sheet if sheet is not None else _flow_sheet(path))
+    name, grid = workbook_grid(path, sheet if sheet is not None else _flow_sheet(path))
     cells = grid.map(label_of)
     header = next((r for r in range(min(20, len(cells))) if {"TIU", "GO"} <= set(cells.iloc[r])), None)
     if header is None:

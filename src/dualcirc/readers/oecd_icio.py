@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +37,9 @@ import pandas as pd
 from ..errors import OptionError, ReaderError
 from ..labels import register as register_labels
 from ..tables.model import IOTable, TableMeta
-from ._mrio import cell_grid, cell_positions, fold_final_demand, placed, placement, require_filled
-from .base import Layout, numeric_block, register
+from .base import Layout, numeric_block, register, require_filled
+from .grids import cell_grid, cell_positions, fold_final_demand, placed, placement
+from .sectors import label_table
 
 OUTPUT_COLUMNS = ("OUT", "OUTPUT", "TOTAL")
 OUTPUT_ROWS = ("OUT", "OUTPUT")
@@ -66,20 +65,13 @@ register_labels({
 })
 
 
-@cache
-def sector_catalogue() -> pd.DataFrame:
-    """Sector codes and English/Chinese names of each edition (package data ``labels/oecd_icio_sectors.csv``)."""
-    with files("dualcirc.readers").joinpath("labels/oecd_icio_sectors.csv").open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype=str)
-
-
 def detect_edition(sectors, primary_rows) -> str:
     """The edition whose sector list contains every sector code of the file ('' when none does).
 
     Excerpts with only codes common to several editions are told apart by the style of the special rows
     (``TAXSUB``/``VALU`` in 2021, ``TLS``/``VA`` later); if that still leaves several, all are named ("2023/2025").
     """
-    cat = sector_catalogue()
+    cat = label_table("oecd_icio_sectors")
     found = [ed for ed, codes in cat.groupby("edition")["code"] if set(sectors) <= set(codes)]
     if len(found) > 1:
         style = "TAXSUB" if "TAXSUB" in primary_rows or "VALU" in primary_rows else "TLS"
@@ -234,7 +226,7 @@ def _build(frame: pd.DataFrame, file: str, year: int | None, split_countries: st
     x = placed(P, block(rows, [col_pos[output_col]], "gross output"))[:, 0]
 
     edition = detect_edition(sectors, set(frame.index) - set(frame.index[cell_rows]))
-    names = sector_catalogue()
+    names = label_table("oecd_icio_sectors")
     names = names[(names["edition"] == edition) & names["code"].isin(sectors)]
     split = sorted(r for r in file_regions if SPLIT_BLOCK.match(r))
     notes = [] if edition and "/" not in edition else [

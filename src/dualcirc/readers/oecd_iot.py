@@ -35,10 +35,9 @@ from .. import labels
 from ..errors import ReaderError
 from ..tables.competitive import CompetitiveTable, to_noncompetitive
 from ..tables.model import TableMeta
-from ._national import read_csv
-from .base import Layout, register, require_columns
-from .oecd_icio import sector_catalogue
-from .wiod import frame_columns, label_of, numbers
+from .base import Layout, label_of, numbers, register, require_columns
+from .files import frame_columns, read_frame
+from .sectors import label_table
 
 UNIT = "million USD"
 CITATION = "OECD (2021), OECD Input-Output Tables (IOTs), 2021 edition, http://oe.cd/i-o"
@@ -71,7 +70,7 @@ def read_oecd_iot(path, year: int | None = None, *, country: str | None = None, 
     file = str(path)
     if not path.exists():
         raise ReaderError("no such file or directory", file=file)
-    frame, first_row = read_csv(path, text_columns=("Code", "ROW", "COL", "COU", "Country", "VAR"))
+    frame, first_row = read_frame(path, text_columns=("Code", "ROW", "COL", "COU", "Country", "VAR"))
     if {"ROW", "Value"} <= set(frame.columns):
         tables = _long_tables(frame, file=file, first_row=first_row)
     else:
@@ -157,7 +156,7 @@ def _column_code(value) -> str:
 
 # ---------------------------------------------------------------------------------------------- table
 def _industries() -> tuple[list[str], dict[str, str], dict[str, str]]:
-    catalogue = sector_catalogue()
+    catalogue = label_table("oecd_icio_sectors")
     rows = catalogue[catalogue["edition"] == "2021"]
     return list(rows["code"]), dict(zip(rows["code"], rows["en"])), dict(zip(rows["code"], rows["zh"]))
 

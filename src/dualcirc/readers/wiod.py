@@ -22,13 +22,8 @@ ROW for the rest of the world (the 2013 release writes ROM for Romania and RoW).
 
 from __future__ import annotations
 
-import csv
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +36,10 @@ from openpyxl.utils import get_column_letter
 from .. import labels
 from ..errors import ReaderError
 from ..tables.model import IOTable, TableMeta
-from .base import Layout, numeric_block, register, require_columns
+from .base import Layout, label_of, numbers, register, require_columns
+from .files import frame_columns, read_frame, workbook_grid
+from .grids import cell_labels, check_region_order, check_sector_order
+from .sectors import sector_names
 
 UNIT = "million USD"
 CITATION = ("Timmer, M. P., Dietzenbacher, E., Los, B., Stehrer, R. and de Vries, G. J. (2015), An Illustrated "
@@ -84,25 +82,6 @@ _YEAR_IN_NAME = re.compile(r"(?i)wiot_?(\d{4}|\d{2})(?!\d)")
 
 
 # ---------------------------------------------------------------------------------------------- labels
-@lru_cache(maxsize=None)
-def sector_labels(classification: str) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
-    """Codes, English and Chinese names of a sector list shipped in ``readers/labels/<classification>_sectors.csv``."""
-    text = resources.files("dualcirc.readers").joinpath("labels", f"{classification}_sectors.csv")
-    with text.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return (tuple(r["code"] for r in rows), {r["code"]: r["en"] for r in rows}, {r["code"]: r["zh"] for r in rows})
-
-
-def sector_names(classification: str, sectors, *, file) -> tuple[dict[str, str], dict[str, str]]:
-    """English and Chinese names of ``sectors``; a code outside the classification is a ReaderError."""
-    codes, english, chinese = sector_labels(classification)
-    unknown = [s for s in sectors if s not in english]
-    if unknown:
-        raise ReaderError(f"unknown sector code(s) {unknown[:8]}; expected codes of the {classification} list "
-                          f"({', '.join(codes[:4])}, ...)", file=file)
-    return {s: english[s] for s in sectors}, {s: chinese[s] for s in sectors}
-
-
 def region_code(code) -> str:
     """The region code used by dualcirc: ISO alpha-3, ROW for the rest of the world."""
     code = label_of(code)
@@ -113,15 +92,6 @@ def region_notes(raw_regions) -> list[str]:
     """A note for the table metadata when region codes were renamed (ROM -> ROU, RoW -> ROW)."""
     renamed = sorted({r for r in raw_regions if r in REGION_CODES})
     return [f"region codes renamed: {', '.join(f'{r} -> {REGION_CODES[r]}' for r in renamed)}"] if renamed else []
-
-
-def label_of(value) -> str:
-    """A cell as a label: ``19.0`` -> ``'19'``, ``None`` -> ``''``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _letters(text) -> str:
@@ -147,73 +117,7 @@ def final_use_category(code, description) -> str | None:
     return next((cat for word, cat in _FD_WORDS if word in text), None)
 
 
-# ---------------------------------------------------------------------------------------------- file access
-def _workbook_grid(path: Path, sheet: str | None = None) -> tuple[str, pd.DataFrame]:
-    """The cells of one sheet (the first when ``sheet`` is None) as an object DataFrame; row 0 is row 1."""
-    file = str(path)
-    if path.suffix.lower() == ".xlsb":
-        raise ReaderError("binary workbooks (.xlsb) are not read: save the workbook as .xlsx, or use the R data "
-                          "frame of the same table saved as CSV or Parquet", file=file)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
-        raise ReaderError(f"cannot be opened as an .xlsx workbook (truncated, or another format): {exc}",
-                          file=file) from exc
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise ReaderError(f"expected a sheet named {sheet!r}; the workbook has {book.sheetnames}", file=file)
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        try:
-            rows = list(worksheet.iter_rows(min_row=1, values_only=True))
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-            raise ReaderError(f"the sheet cannot be read (truncated file?): {exc}", file=file,
-                              sheet=worksheet.title) from exc
-        width = max(map(len, rows), default=0)
-        return worksheet.title, pd.DataFrame([row + (None,) * (width - len(row)) for row in rows], dtype=object)
-    finally:
-        book.close()
-
-
-def read_frame(path: Path) -> tuple[pd.DataFrame, int]:
-    """A Parquet or CSV (optionally gzipped) table, and the file row of its first data row (2 after a CSV header).
-
-    For Parquet the "row" of an error message is the 1-based data row.
-    """
-    file, name = str(path), path.name.lower()
-    try:
-        if name.endswith(".parquet"):
-            return pd.read_parquet(path), 1
-        if name.endswith((".csv", ".csv.gz")):
-            return pd.read_csv(path, low_memory=False), 2
-    except (pa.ArrowException, OSError, EOFError, zlib.error, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ReaderError(f"cannot be read as {path.suffix[1:]} (truncated, or another format): {exc}",
-                          file=file) from exc
-    raise ReaderError("expected a .parquet, .csv or .csv.gz file", file=file)
-
-
-def frame_columns(path: Path) -> tuple[str, ...]:
-    """Column names of a Parquet or CSV file without reading its values (for layout detection)."""
-    name = path.name.lower()
-    if name.endswith(".parquet"):
-        return tuple(pq.read_schema(path).names)
-    if name.endswith((".csv", ".csv.gz")):
-        return tuple(pd.read_csv(path, nrows=0).columns)
-    return ()
-
-
-def numbers(block: pd.DataFrame, *, file, sheet=None, first_row: int, what: str) -> np.ndarray:
-    """Floats of a value block; an empty or non-numeric cell is a ReaderError naming its row and column.
-
-    ``first_row`` is the file row of the block's first row; the block's column names are used in messages.
-    """
-    empty = block.isna().to_numpy()
-    if empty.any():
-        r, c = np.argwhere(empty)[0]
-        raise ReaderError(f"empty cell in the {what}; expected a number", file=file, sheet=sheet,
-                          row=first_row + int(r), column=str(block.columns[c]))
-    return numeric_block(block, file=file, sheet=sheet, row_offset=first_row, what=what)
-
-
+# ---------------------------------------------------------------------------------------------- years
 def resolve_year(year: int | None, found: int | None, *, first: int, last: int, what: str, file) -> int:
     """The table year: ``year`` if given (it must agree with ``found``, the year the file names), else ``found``."""
     if year is None:
@@ -267,51 +171,6 @@ class WorldParts:
         return IOTable.from_arrays(self.Z, self.Y, self.x, regions=self.regions, sectors=self.sectors,
                                    fd_categories=self.fd_categories, va=self.W, va_rows=self.va_rows, meta=meta,
                                    sector_names=english, sector_names_zh=chinese, tol_zero=tol_zero)
-
-
-def check_region_order(row_regions, regions, N, *, file, sheet=None, first_row: int, column) -> None:
-    """Rows must run country-major through ``regions`` x N sectors; name the first row that does not."""
-    expected = np.repeat(np.asarray(regions, dtype=object), N)
-    got = np.asarray(row_regions, dtype=object)
-    if len(got) < len(expected):
-        raise ReaderError(f"the table ends after {len(got)} country-sector rows; expected {len(expected)} "
-                          f"({len(regions)} regions x {N} sectors)", file=file, sheet=sheet)
-    bad = np.flatnonzero(got[:len(expected)] != expected)
-    if bad.size or len(got) > len(expected):
-        k = int(bad[0]) if bad.size else len(expected)
-        found = got[k] if k < len(got) else None
-        raise ReaderError(f"expected a row of country {expected[k] if k < len(expected) else '(none)'}, found "
-                          f"{found!r}: rows must run country by country ({len(regions)} regions), sector by "
-                          f"sector ({N} sectors), as the columns do", file=file, sheet=sheet, row=first_row + k,
-                          column=column)
-
-
-def cell_labels(countries, codes, *, file, first_row: int, columns: tuple[str, str], sheet=None):
-    """Regions (in order of appearance) and sectors of country-major row labels, checking the order.
-
-    ``first_row`` is the file row of the first label; ``columns`` names the country and sector columns.
-    """
-    countries, codes = [label_of(c) for c in countries], [label_of(c) for c in codes]
-    if not countries:
-        raise ReaderError("expected country-sector rows; found none", file=file, sheet=sheet)
-    regions = list(dict.fromkeys(countries))
-    # sectors per region: the first region's run, unless equal blocks fit the rows better (a stray label)
-    run = next((k for k, c in enumerate(countries) if c != countries[0]), len(countries))
-    N = run if run * len(regions) == len(countries) or len(countries) % len(regions) else len(countries) // len(regions)
-    check_region_order(countries, regions, N, file=file, sheet=sheet, first_row=first_row, column=columns[0])
-    sectors = check_sector_order(codes, regions, N, file=file, sheet=sheet, first_row=first_row, column=columns[1])
-    return tuple(regions), sectors
-
-
-def check_sector_order(codes, regions, N, *, file, sheet=None, first_row: int, column) -> tuple[str, ...]:
-    """Every region's rows must list the sectors in the first region's order; returns that order."""
-    grid = np.asarray(codes, dtype=object).reshape(len(regions), N)
-    bad = np.argwhere(grid != grid[0])
-    if bad.size:
-        g, i = (int(k) for k in bad[0])
-        raise ReaderError(f"expected sector {grid[0, i]!r} (the order of {regions[0]}), found {grid[g, i]!r}",
-                          file=file, sheet=sheet, row=first_row + g * N + i, column=column)
-    return tuple(grid[0])
 
 
 @dataclass(frozen=True)
@@ -383,7 +242,7 @@ def _parse_world_workbook(path: Path, *, sectors_from: str) -> tuple[WorldParts,
     codes A01 ... U in column A).
     """
     file = str(path)
-    sheet, grid = _workbook_grid(path)
+    sheet, grid = workbook_grid(path)
     filled = np.flatnonzero(grid.notna().any(axis=0).to_numpy())
     width = int(filled[-1]) + 1 if filled.size else 0
     if width <= _FIRST_VALUE_COLUMN:
@@ -646,7 +505,7 @@ def _niot_workbook_frame(path: Path) -> tuple[str, pd.DataFrame]:
     """The sheet 'National IO-tables': a header row (Year, Code, Description, Origin, A01 ... GO), a row of long
     column names, then one row per product and origin for every year. The frame index is the 0-based sheet row."""
     file = str(path)
-    sheet, grid = _workbook_grid(path, NIOT_SHEET)
+    sheet, grid = workbook_grid(path, NIOT_SHEET)
     head = next((r for r in range(min(3, len(grid))) if "Origin" in grid.iloc[r].map(label_of).tolist()), None)
     if head is None:
         raise ReaderError(f"expected a header row with the columns {', '.join(NIOT_LABELS)}, A01 ... GO in the "

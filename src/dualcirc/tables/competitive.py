@@ -27,14 +27,14 @@ from typing import Mapping
 import numpy as np
 
 from ..errors import InputError, TableWarning
-from .model import Finding, IOTable, TableMeta
+from .model import CellLabels, Finding, IOTable, TableMeta, as_float_array
 
 #: largest import share kept: mu is clipped to [0, MU_MAX] so that it lies in [0, 1) (METHODS.md 1.7)
 MU_MAX = 1.0 - 1e-9
 
 
 @dataclass(frozen=True, eq=False)
-class CompetitiveTable:
+class CompetitiveTable(CellLabels):
     """A competitive-import table as a publisher ships it, before conversion (METHODS.md 1.7).
 
     Cells are country-major as in :class:`IOTable` (``G`` regions x ``N`` sectors; ``G = 1`` for a national table).
@@ -61,25 +61,13 @@ class CompetitiveTable:
     sector_names_zh: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
-        G, N = len(self.regions), len(self.sectors)
-        n, C, K = G * N, len(self.fd_categories), len(self.va_rows)
+        G, n, C, K = self.G, self.n, len(self.fd_categories), len(self.va_rows)
         shapes = {"Z": (n, n), "F": (n, G, C), "exports": (n,), "imports": (n,), "W": (K, n), "x": (n,)}
         for name, shape in shapes.items():
-            arr = np.asarray(getattr(self, name), dtype=float)
-            if arr.shape != shape:
-                raise InputError(f"competitive table: {name} has shape {arr.shape}; expected {shape}")
-            object.__setattr__(self, name, arr)
+            object.__setattr__(self, name, as_float_array(f"competitive table: {name}", getattr(self, name), shape))
         if self.discrepancy is not None and self.discrepancy not in self.fd_categories:
             raise InputError(f"competitive table: discrepancy category {self.discrepancy!r} is not one of the "
                              f"final-use categories {list(self.fd_categories)}")
-
-    @property
-    def G(self) -> int:
-        return len(self.regions)
-
-    @property
-    def N(self) -> int:
-        return len(self.sectors)
 
     def row_gap(self) -> np.ndarray:
         """x - (Zu + Fu + ex - im): zero when the published rows balance (METHODS.md 0.6-1, competitive form)."""

@@ -91,7 +91,8 @@ def _cell_names(index: pd.MultiIndex, positions) -> str:
     return shown + (f" and {len(pos) - 8} more" if len(pos) > 8 else "")
 
 
-def _as_float_array(name: str, a, shape: tuple[int, ...]) -> np.ndarray:
+def as_float_array(name: str, a, shape: tuple[int, ...]) -> np.ndarray:
+    """``a`` as a float array of ``shape``; a wrong shape or a NaN/inf entry is an InputError naming ``name``."""
     arr = np.asarray(a, dtype=float)
     if arr.shape != shape:
         raise InputError(f"{name} has shape {arr.shape}; expected {shape}")
@@ -102,8 +103,35 @@ def _as_float_array(name: str, a, shape: tuple[int, ...]) -> np.ndarray:
     return arr
 
 
+def _imbalance(gap: np.ndarray, x: np.ndarray, tol: float) -> tuple[int, int] | None:
+    """(cells whose |gap| exceeds ``tol`` relative to max(|x|, 1), the worst cell), or None where none does
+    (METHODS.md 0.6-1/2)."""
+    rel = np.abs(gap) / np.maximum(np.abs(x), 1.0)
+    worst = int(np.argmax(rel))
+    return (int((rel > tol).sum()), worst) if rel[worst] > tol else None
+
+
+class CellLabels:
+    """The shape of a country-major table (METHODS.md 0.1): ``G`` regions x ``N`` sectors = ``n`` cells."""
+
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+
+    @property
+    def G(self) -> int:
+        return len(self.regions)
+
+    @property
+    def N(self) -> int:
+        return len(self.sectors)
+
+    @property
+    def n(self) -> int:
+        return self.G * self.N
+
+
 @dataclass(frozen=True, eq=False)
-class IOTable:
+class IOTable(CellLabels):
     """A validated input-output table for one year. Use :meth:`from_arrays` to build one."""
 
     regions: tuple[str, ...]
@@ -168,19 +196,19 @@ class IOTable:
             dup = pd.Index(labels)[pd.Index(labels).duplicated()].unique().tolist()
             if dup:
                 raise InputError(f"duplicate {what} labels: {dup[:10]}")
-        Z = _as_float_array("Z", Z, (n, n))
+        Z = as_float_array("Z", Z, (n, n))
         Y = np.asarray(Y, dtype=float)
         if Y.ndim == 2:
             Y = Y[:, :, None]
         if fd_categories is None:
             fd_categories = ["FD"] if Y.shape[2:] == (1,) else [f"FD{c + 1}" for c in range(Y.shape[2])]
         fd_categories = tuple(map(str, fd_categories))
-        Y = _as_float_array("Y", Y, (n, G, len(fd_categories)))
-        exports = None if exports is None else _as_float_array("exports", exports, (n,))
+        Y = as_float_array("Y", Y, (n, G, len(fd_categories)))
+        exports = None if exports is None else as_float_array("exports", exports, (n,))
         if Zm is not None:
-            Zm = _as_float_array("Zm (imported intermediates)", Zm, (N, n))
+            Zm = as_float_array("Zm (imported intermediates)", Zm, (N, n))
         if Ym is not None:
-            Ym = _as_float_array("Ym (imported final use)", Ym, (N, G, len(fd_categories)))
+            Ym = as_float_array("Ym (imported final use)", Ym, (N, G, len(fd_categories)))
 
         index = pd.MultiIndex.from_product([regions, sectors], names=["region", "sector"])
         findings: list[Finding] = []
@@ -198,7 +226,7 @@ class IOTable:
         else:
             if x_policy != "given":
                 raise InputError(f"x_policy must be 'given' or 'rowsum', not {x_policy!r}")
-            x = _as_float_array("x (gross output)", x, (n,))
+            x = as_float_array("x (gross output)", x, (n,))
         neg = np.flatnonzero(x < 0)
         if neg.size:
             raise BalanceError(f"gross output is negative in {neg.size} cell(s): {_cell_names(index, neg)} "
@@ -233,12 +261,12 @@ class IOTable:
         # --- row balance (0.6-1): the gap becomes a DISC final-demand category, own region
         gap = x - row_total
         if np.any(gap != 0):
-            rel = np.abs(gap) / np.maximum(np.abs(x), 1.0)
-            worst = int(np.argmax(rel))
-            if rel[worst] > tol_balance:
+            found = _imbalance(gap, x, tol_balance)
+            if found:
+                count, worst = found
                 note("warning", "row_imbalance",
                      f"rows do not balance (x != Zu + Yu{' + ex' if exports is not None else ''}) in "
-                     f"{int((rel > tol_balance).sum())} cell(s); worst {_cell_names(index, [worst])}: x = "
+                     f"{count} cell(s); worst {_cell_names(index, [worst])}: x = "
                      f"{x[worst]:g}, row sum = {row_total[worst]:g}. The gap was added as final-demand "
                      f"category {DISC} (METHODS.md 0.6-1)")
             if DISC in fd_categories:
@@ -261,14 +289,14 @@ class IOTable:
             W = np.atleast_2d(np.asarray(va, dtype=float))
             va_rows = tuple(map(str, va_rows)) if va_rows is not None else tuple(
                 ["VA"] if W.shape[0] == 1 else [f"VA{k + 1}" for k in range(W.shape[0])])
-            W = _as_float_array("va (primary inputs)", W, (len(va_rows), n))
+            W = as_float_array("va (primary inputs)", W, (len(va_rows), n))
             resid = va_implied - W.sum(0)
             if np.any(resid != 0):
-                rel = np.abs(resid) / np.maximum(np.abs(x), 1.0)
-                worst = int(np.argmax(rel))
-                if rel[worst] > tol_balance:
+                found = _imbalance(resid, x, tol_balance)
+                if found:
+                    count, worst = found
                     note("warning", "column_imbalance",
-                         f"columns do not balance (x != Z'u + va) in {int((rel > tol_balance).sum())} cell(s); "
+                         f"columns do not balance (x != Z'u + va) in {count} cell(s); "
                          f"worst {_cell_names(index, [worst])}: x = {x[worst]:g}, inputs + va = "
                          f"{x[worst] - resid[worst]:g}. The gap was added as primary-input row {OTH} "
                          "(METHODS.md 0.6-2)")
@@ -297,8 +325,8 @@ class IOTable:
 
         sats = dict(satellites or {})
         for name, sat in sats.items():
-            vals = _as_float_array(f"satellite {name!r}", sat.values, (n,))
-            hh = None if sat.household is None else _as_float_array(f"satellite {name!r} household",
+            vals = as_float_array(f"satellite {name!r}", sat.values, (n,))
+            hh = None if sat.household is None else as_float_array(f"satellite {name!r} household",
                                                                    sat.household, (G,))
             sats[name] = replace(sat, values=vals, household=hh)
         if nations is not None:
@@ -313,18 +341,6 @@ class IOTable:
                    checks=tuple(findings))
 
     # ------------------------------------------------------------------ shapes and labels
-    @property
-    def G(self) -> int:
-        return len(self.regions)
-
-    @property
-    def N(self) -> int:
-        return len(self.sectors)
-
-    @property
-    def n(self) -> int:
-        return self.G * self.N
-
     @property
     def is_national(self) -> bool:
         """A single-country table (one region)."""
@@ -383,8 +399,8 @@ class IOTable:
             "source": self.meta.label(), "unit": self.meta.unit, "regions": self.G, "sectors": self.N,
             "cells": self.n, "final_demand_categories": list(self.fd_categories),
             "value_added_rows": list(self.va_rows), "satellites": {k: s.unit for k, s in self.satellites.items()},
-            "national_table": self.is_national, "open_foreign_sector": self.has_open_foreign_sector, "total_output": float(self.x.sum()),
-            "total_value_added": float(self.va.sum()),
+            "national_table": self.is_national, "open_foreign_sector": self.has_open_foreign_sector,
+            "total_output": float(self.x.sum()), "total_value_added": float(self.va.sum()),
             "warnings": [f.message for f in self.checks if f.level == "warning"],
         }
 

@@ -13,6 +13,8 @@ exactly; a system changed in pymrio since (fingerprint differs) is checked afres
 to the canonical codes (changes in inventories and in valuables both to INVNT), export categories become the
 ``exports`` vector when non-zero, every extension but ``factor_inputs`` becomes satellites (multi-level stressor
 labels joined with "/"; per-region household stressors summed over the F_Y categories).
+
+pymrio is imported when a conversion runs (it pulls in matplotlib, about 2 s), not with ``dualcirc.tables``.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pymrio
 
 from ..errors import InputError
 from .model import Finding, IOTable, Satellite, TableMeta
+
+if TYPE_CHECKING:
+    import pymrio
 
 #: Category that carries the exports vector in pymrio.
 EXPORT_CATEGORY = "Export"
@@ -78,6 +83,8 @@ def _unit(index: pd.Index, units) -> pd.DataFrame:
 
 def to_pymrio(table: IOTable) -> pymrio.IOSystem:
     """The table as a pymrio IOSystem (see the module docstring for where each part goes)."""
+    import pymrio
+
     G, N, n, C = table.G, table.N, table.n, len(table.fd_categories)
     if table.exports is not None and EXPORT_CATEGORY in table.fd_categories:
         raise InputError(f"the table has both an exports vector and a final-demand category named "
@@ -179,6 +186,8 @@ def _final_demand(Yraw: np.ndarray, raw: list, exact: bool, export_flag: bool
 
 def from_pymrio(io: pymrio.IOSystem, year: int | None = None, unit: str | None = None) -> IOTable:
     """An IOTable from a pymrio IOSystem; ``year`` and ``unit`` override what the system records."""
+    import pymrio
+
     if not isinstance(io, pymrio.IOSystem):
         raise InputError(f"expected a pymrio.IOSystem, not {type(io).__name__}")
     entry = io.meta.metadata.get(META_KEY) if io.meta is not None else None

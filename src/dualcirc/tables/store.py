@@ -3,8 +3,8 @@
 The file holds the arrays (Z, Y, W, x, and where present exports, Zm, Ym, satellite values and household
 stressors) and one JSON entry, ``dualcirc_meta``, with the labels, the metadata, the satellites' names, units
 and Chinese labels, the nations, sector names, the table checks and the format version.  Loading restores the
-table exactly, checks included, without re-running them.  The module registers the reader layout
-``dualcirc-cache`` so that ``read_table(path)`` opens caches.
+table exactly, checks included, without re-running them.  The reader layout ``dualcirc-cache``
+(:mod:`dualcirc.readers.cache`) lets ``read_table(path)`` open caches.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import OptionError, ReaderError
-from ..readers.base import Layout, register
+from ..errors import ReaderError
 from .model import Finding, IOTable, Satellite, TableMeta
 
 FORMAT = "dualcirc-cache"
@@ -106,12 +105,3 @@ def load_table(path: str | Path) -> IOTable:
         sector_names=meta["sector_names"], sector_names_zh=meta["sector_names_zh"],
         checks=tuple(Finding(*f) for f in meta["checks"]))
 
-
-def _read(path: Path, **options) -> IOTable:
-    if options:
-        raise OptionError(f"a dualcirc cache takes no reading options; got {sorted(options)}")
-    return load_table(path)
-
-
-register(Layout(name=FORMAT, description="dualcirc compact cache (.npz written by save_table)",
-                detect=is_cache, read=_read))
