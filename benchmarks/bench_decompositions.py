@@ -9,7 +9,9 @@ Each job runs in a fresh Python process so that its peak resident memory (ru_max
 
 Jobs: ``baseline`` times ``lu_factor(I - A)`` and ``L = lu_solve(I)``, the cost any decomposition must pay;
 ``decompositions`` times the engine's L, then WWZ, BM source and KWW, each to a tidy long table, and reports
-peak memory.  Goal (issue 3): WWZ + BM <= 15 s together and <= 6 GB peak on the 2-core box.
+peak memory; ``low_memory`` runs WWZ and BM source with ``low_memory=True`` (METHODS.md 8.2: no n x n inverse,
+streamed column blocks) and KWW (solves only in any case) after the LU.  Goal (issue 3): WWZ + BM <= 15 s together and <= 6 GB peak on
+the 2-core box.
 
 Run:  python benchmarks/bench_decompositions.py [--tables icio4050,wiod2011]
 """
@@ -46,10 +48,12 @@ else:
     from dualcirc.engine import engine_for
     from dualcirc.measures import vat
     eng = engine_for(table)
+    low = job == "low_memory"
     t0 = time.perf_counter()
-    eng.L
+    getattr(eng, "lu" if low else "L")      # low_memory never forms L: the LU only
     out["engine_L_s"] = time.perf_counter() - t0
-    for name, run in (("wwz", lambda: vat.wwz(table)), ("bm_source", lambda: vat.borin_mancini(table)),
+    for name, run in (("wwz", lambda: vat.wwz(table, low_memory=low)),
+                      ("bm_source", lambda: vat.borin_mancini(table, low_memory=low)),
                       ("kww", lambda: vat.kww(table))):
         t0 = time.perf_counter()
         df = run()
@@ -100,14 +104,18 @@ def main() -> None:
             cache = make_cache(name, Path(tmp))
             base = run("baseline", cache)
             dec = run("decompositions", cache)
+            low = run("low_memory", cache)
             baseline = base["lu_s"] + base["inverse_s"]
             both = dec["wwz_s"] + dec["bm_source_s"]
-            rows.append({"table": name, "baseline": base, "decompositions": dec})
+            rows.append({"table": name, "baseline": base, "decompositions": dec, "low_memory": low})
             print(f"{name} ({dec['cells']:,} cells): LU {base['lu_s']:.2f} s + inverse {base['inverse_s']:.2f} s = "
                   f"{baseline:.2f} s | engine L {dec['engine_L_s']:.2f} s | WWZ {dec['wwz_s']:.2f} s "
                   f"({dec['wwz_rows']:,} rows) | BM source {dec['bm_source_s']:.2f} s ({dec['bm_source_rows']:,} rows)"
                   f" | KWW {dec['kww_s']:.2f} s | WWZ+BM {both:.2f} s = {both / baseline:.2f} x baseline; with L "
                   f"{both + dec['engine_L_s']:.2f} s | peak {dec['peak_rss_gb']:.2f} GB", flush=True)
+            print(f"  low_memory: LU {low['engine_L_s']:.2f} s | WWZ {low['wwz_s']:.2f} s | BM source "
+                  f"{low['bm_source_s']:.2f} s | KWW {low['kww_s']:.2f} s | peak {low['peak_rss_gb']:.2f} GB",
+                  flush=True)
     print(json.dumps(rows))
 
 

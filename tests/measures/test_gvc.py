@@ -132,6 +132,57 @@ def test_I16_country_links_to_bm_and_vaod(t):
         close(w["F_GVCPT"], np.where(w["F_VA"] != 0, (w["F_V_GVC_S"] + w["F_V_GVC_C"]) / w["F_VA"], np.nan))
 
 
+def _ratio(num, den):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+
+
+@SETTINGS
+@given(t=tables(negative=True))
+def test_wwyz_inventories_excluded_from_shares(t):
+    """0.6-4 'exclude_from_shares': levels as with 'keep' (identities hold); shares are those of final demand
+    without INVNT, against explicit matrices; the inventory parts are reported separately."""
+    e = Explicit(t)
+    keep = terms(gvc.wwyz_participation(t))
+    excl = terms(gvc.wwyz_participation(t, inventories="exclude_from_shares"))
+    shares = ("F_GVCPT", "F_GVCPT_S", "F_GVCPT_C", "F_PURE_DOMESTIC",
+              "B_GVCPT", "B_GVCPT_S", "B_GVCPT_C", "B_PURE_DOMESTIC")
+    for name, values in keep.items():
+        if name not in shares:
+            close(excl[name], values)
+    stock = t.Y[:, :, t.fd_categories.index("INVNT")]
+    Y = t.Y2 - stock
+    own = Y[np.arange(t.n), t.region_of_cell]
+    y = Y.sum(1)
+    v, LD, AF, L = np.diag(e.v), e.LD, e.AF, e.L
+    parts = {"D": v @ LD @ np.diag(own), "S": v @ LD @ AF @ LD @ np.diag(own),
+             "C": v @ LD @ AF @ (L @ np.diag(y) - LD @ np.diag(own))}
+    va_rest = e.v * (L @ y)
+    close(excl["F_VA_INVNT"], e.v * (L @ stock.sum(1)))
+    close(excl["F_VA_INVNT"] + va_rest, t.va)
+    close(excl["B_Y_INVNT"], stock.sum(1))
+    close(excl["F_GVCPT_S"], _ratio(parts["S"].sum(1), va_rest))
+    close(excl["F_GVCPT"], _ratio(parts["S"].sum(1) + parts["C"].sum(1), va_rest))
+    close(excl["F_PURE_DOMESTIC"], _ratio(parts["D"].sum(1), va_rest))
+    close(excl["B_GVCPT_C"], _ratio(parts["C"].sum(0), y))
+    close(excl["B_GVCPT"], _ratio(parts["S"].sum(0) + parts["C"].sum(0), y))
+    for name in shares:       # every other entry of final demand is non-negative, so the shares stay in [0, 1]
+        ok = ~np.isnan(excl[name])
+        assert (excl[name][ok] >= -1e-12).all() and (excl[name][ok] <= 1 + 1e-12).all()
+
+
+def test_wwyz_inventories_country_level_and_needs_invnt():
+    t = random_icio(3, 2, seed=8, negative_inventories=True)
+    cell = terms(gvc.wwyz_participation(t, inventories="exclude_from_shares"))
+    country = gvc.wwyz_participation(t, level="country", inventories="exclude_from_shares")
+    assert country.attrs["options"]["inventories"] == "exclude_from_shares"
+    c = terms(country)
+    num = (cell["F_GVCPT"] * (cell["F_VA"] - cell["F_VA_INVNT"])).reshape(3, 2).sum(1)
+    close(c["F_GVCPT"], num / (c["F_VA"] - c["F_VA_INVNT"]))
+    with pytest.raises(OptionError, match="needs an INVNT"):
+        gvc.wwyz_participation(lf.leather_table(), inventories="exclude_from_shares")
+
+
 # ------------------------------------------------------------------------------------------ I17 (3.3-3.4)
 @SETTINGS
 @given(t=tables())
@@ -223,6 +274,7 @@ def test_koopman_options_and_identities():
     (lambda t: gvc.koopman_position(t, iv="t2"), "iv must be"),
     (lambda t: gvc.koopman_position(t, fv="vs"), "fv must be"),
     (lambda t: gvc.wwyz_participation(t, level="sector"), "level must be"),
+    (lambda t: gvc.wwyz_participation(t, inventories="drop"), "inventories must be"),
     (lambda t: gvc.production_stages(t, correction="closed"), "correction must be"),
     (lambda t: gvc.production_stages(t, inventories="drop"), "inventories must be"),
     (lambda t: gvc.production_stages(t, correction="open_economy"), "single-country"),

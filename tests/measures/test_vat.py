@@ -382,3 +382,22 @@ def test_wiod_named_group_is_one_exporter(wiod):
     solo = wiod["bm"].unstack().loc[members]
     assert eu["GEXP"] < solo["GEXP"].sum()                    # intra-EU trade is not exported
     assert eu["DVA"] / eu["GEXP"] > (solo["DVA"] / solo["GEXP"]).min()
+
+
+@pytest.mark.realdata
+def test_wiod_bm_origin_sector_view(wiod):
+    """2.5.1 origin-sector view on the real table: every exporter's totals equal the exporting view, and by
+    origin, services (WIOD c20-c35) carry more of China's exported DVA than they export directly."""
+    t = wiod["table"]
+    origin = vat.borin_mancini(t, level="sector", sector_view="origin")
+    exporting = vat.borin_mancini(t, level="sector")
+    totals = origin.groupby(["exporter", "term"], observed=True)["value"].sum()
+    _close(totals.unstack().loc[list(t.regions)].to_numpy(),
+           wiod["bm"].unstack().loc[list(t.regions), list(totals.index.levels[1])].to_numpy())
+    services = [f"c{i}" for i in range(20, 36)]
+
+    def chn_services_dva(df):
+        rows = df[(df.exporter == "CHN") & (df.term == "DVA") & df.sector.isin(services)]
+        return rows["value"].sum()
+
+    assert chn_services_dva(origin) > 1.5 * chn_services_dva(exporting)

@@ -6,10 +6,14 @@ export-extracted inverse L^{not s} for psi and the sink approach."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dualcirc.measures import vat
+from dualcirc.engine import engine_for
+from dualcirc.errors import OptionError
+from dualcirc.measures import gvc, vat
 from dualcirc.measures.perimeter import trade_context
 from dualcirc.testing import random_icio
 
@@ -240,6 +244,36 @@ def test_I12_bm_source_tree_and_psi(t):
     close(country["FC"], k["FVA_FIN"] + k["FVA_INT"] + k["FDC"])
 
 
+@SETTINGS
+@given(t=tables())
+def test_I12_bm_origin_sector_view_against_blocks(t):
+    """sector_view='origin' (2.5.1): domestic terms v-hat_s L^D_ss b (here DVA and VAX), DC = v-hat_s L_ss E, FC
+    and FVA by foreign origin sector from L_ts and the explicit export-extracted inverse; country totals of every
+    term equal the exporting view."""
+    d = Dense(t)
+    G, N = d.G, d.N
+    origin = cube(vat.borin_mancini(t, sector_view="origin", subterms=True), t)
+    LY3 = (d.L @ d.Y2).reshape(G, N, G)
+    want = {k: np.zeros((G, N, G)) for k in ("DVA", "VAX", "DC", "FC", "FVA")}
+    for s in range(G):
+        Lnot4 = d.L_not(s).reshape(G, N, G, N)
+        for r in range(G):
+            if r == s:
+                continue
+            e = d.E3[s, :, r]
+            vax_bracket = d.Y3[s, :, r] + d.A4[s, :, r, :] @ (d.x2[r] - LY3[r, :, s])
+            want["DVA"][s, :, r] = d.v2[s] * (d.LD[s] @ e)
+            want["VAX"][s, :, r] = d.v2[s] * (d.LD[s] @ vax_bracket)
+            want["DC"][s, :, r] = d.v2[s] * (d.L4[s, :, s, :] @ e)
+            want["FC"][s, :, r] = sum(d.v2[u] * (d.L4[u, :, s, :] @ e) for u in range(G) if u != s)
+            want["FVA"][s, :, r] = sum(d.v2[u] * (Lnot4[u, :, s, :] @ e) for u in range(G) if u != s)
+    for term, ref in want.items():
+        close(origin[term], ref)
+    exporting = by_term(vat.borin_mancini(t, level="country", subterms=True))
+    for term, values in by_term(vat.borin_mancini(t, level="country", sector_view="origin", subterms=True)).items():
+        close(values, exporting[term])
+
+
 # ------------------------------------------------------------------------------------------------ I13 (2.5.2)
 def sink_reference(d: Dense) -> dict[str, np.ndarray]:
     """Sink DVA, FVA, REF and VAXIM from the formulas of 2.5.2 with x~ from the explicit L^{not s}."""
@@ -383,3 +417,67 @@ def test_zero_output_cells_give_zero_terms_and_nan_shares():
     for q in zero:
         assert np.isnan(shares[t.cells[q]])
     assert not np.isinf(vs["value"]).any()
+
+
+# ------------------------------------------------------------------------------------------------ 8.2 low_memory
+LOW_MEMORY_CASES = {
+    "vs": lambda t, **kw: vat.vertical_specialisation(t, **kw),
+    "vs_sector": lambda t, **kw: vat.vertical_specialisation(t, level="sector", **kw),
+    "wwz": lambda t, **kw: vat.wwz(t, **kw),
+    "bm": lambda t, **kw: vat.borin_mancini(t, subterms=True, **kw),
+    "bm_origin": lambda t, **kw: vat.borin_mancini(t, sector_view="origin", subterms=True, **kw),
+    "koopman": lambda t, **kw: gvc.koopman_position(t, fv="fva_bm", **kw),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOW_MEMORY_CASES))
+@pytest.mark.parametrize("groups", [None, {"AB": ["R01", "R03"]}], ids=["regions", "group"])
+def test_low_memory_equals_default_and_never_forms_L(name, groups):
+    """8.2: low_memory=True (solves and streamed column blocks) gives the default path's numbers without ever
+    forming the n x n Leontief inverse."""
+    run = LOW_MEMORY_CASES[name]
+    t = random_icio(4, 3, seed=17, negative_inventories=True, zero_output_cells=1)
+    low = run(t, groups=groups, low_memory=True)
+    assert "L" not in engine_for(t).__dict__
+    default = run(t, groups=groups)
+    assert "L" in engine_for(t).__dict__                    # the default path takes the blocks from L
+    pd.testing.assert_frame_equal(low.drop(columns="value"), default.drop(columns="value"))
+    close(np.nan_to_num(low["value"].to_numpy()), np.nan_to_num(default["value"].to_numpy()))
+    assert np.array_equal(np.isnan(low["value"].to_numpy()), np.isnan(default["value"].to_numpy()))
+
+
+def test_solve_only_measures_never_form_L():
+    """8.1: VA absorption, VAX, KWW, country LTV, the country Koopman indices, the Borin-Mancini world perspective
+    and the WWYZ measures need only solves with the LU factors."""
+    t = random_icio(4, 3, seed=18, negative_inventories=True, zero_output_cells=1)
+    vat.va_absorption(t, level="cell", groups={"AB": ["R01", "R02"]})
+    vat.vax(t, level="bilateral_sector")
+    vat.kww(t)
+    vat.ltv(t)
+    gvc.koopman_position(t, fv="fva_kww")
+    vat.borin_mancini(t, perspective="world", approach="sink", groups={"AB": ["R01", "R02"]})
+    vat.borin_mancini(t, perspective="world")
+    gvc.wwyz_participation(t)
+    gvc.production_length(t, split=True)
+    assert "lu" in engine_for(t).__dict__ and "L" not in engine_for(t).__dict__
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: vat.borin_mancini(t, approach="sink", low_memory=True),
+    lambda t: vat.borin_mancini(t, perspective="self", low_memory=True),
+    lambda t: vat.borin_mancini(t, perspective="importer", low_memory=True),
+])
+def test_low_memory_refused_where_off_diagonal_blocks_are_needed(call):
+    with pytest.raises(OptionError, match="low_memory"):
+        call(random_icio(3, 2, seed=1))
+
+
+def test_origin_view_only_for_exporter_source():
+    t = random_icio(3, 2, seed=1)
+    for kwargs in ({"approach": "sink"}, {"perspective": "world"}):
+        with pytest.raises(OptionError, match="sector_view='origin'"):
+            vat.borin_mancini(t, sector_view="origin", **kwargs)
+    with pytest.raises(OptionError, match="sector_view must be"):
+        vat.borin_mancini(t, sector_view="importing")
+    df = vat.borin_mancini(t, sector_view="origin", level="sector")
+    assert df.attrs["options"]["sector_view"] == "origin" and "origin-sector view" in df.attrs["method"]

@@ -92,9 +92,13 @@ def test_zero_output_cell_with_cancelling_entries_warns_and_is_masked():
     Z[:, 1] = 0.0
     Y = Y0.copy()
     Y[1] = [3.0, -3.0]
+    Z[1, 2] = 0.5  # A/s2 "sells" 0.5 to B/s1 although it produces nothing ...
+    Y[1] = [3.0, -3.5]  # ... and the row nets to zero
     with pytest.warns(TableWarning, match="cancel"):
         t = small(Z=Z, Y=Y)
     assert t.x[1] == 0.0
+    assert np.all(t.Z[1] == 0) and np.all(t.Z[:, 1] == 0) and np.all(t.Y[1] == 0)  # removed, not kept
+    np.testing.assert_allclose(t.Z.sum(0) + t.va, t.x)
     assert any(f.code == "zero_output" for f in t.checks)
 
 

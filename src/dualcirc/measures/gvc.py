@@ -22,7 +22,7 @@ from ..errors import InputError, OptionError, TableWarning
 from ..tables.model import IOTable
 from .perimeter import TradeContext, trade_context
 from .result import tidy
-from .vat import RATIO_UNIT, check_choice, wwz_arrays
+from .vat import RATIO_UNIT, check_choice, kww_country_terms, wwz_arrays
 
 Groups = Mapping[str, Sequence[str]] | None
 #: unit of production lengths, upstreamness and downstreamness
@@ -56,6 +56,10 @@ labels.register({
     "gvc.wwyz.B_GVCPT_S": ("Backward GVC participation, simple", "后向简单全球价值链参与度"),
     "gvc.wwyz.B_GVCPT_C": ("Backward GVC participation, complex", "后向复杂全球价值链参与度"),
     "gvc.wwyz.B_PURE_DOMESTIC": ("Pure domestic share of final output (backward)", "纯国内生产占比（后向）"),
+    "gvc.wwyz.F_VA_INVNT": ("Value added absorbed in inventory changes (forward; left out of the shares)",
+                            "被存货变动吸收的增加值（前向；不计入比重）"),
+    "gvc.wwyz.B_Y_INVNT": ("Inventory changes in final output (backward; left out of the shares)",
+                           "最终产品中的存货变动（后向；不计入比重）"),
     # 3.3
     "gvc.length.PLv": ("Production length, forward (VA to final use)", "前向生产长度"),
     "gvc.length.PLy": ("Production length, backward (primary inputs to final good)", "后向生产长度"),
@@ -113,31 +117,39 @@ def _options(options: dict, ctx: TradeContext) -> dict:
 # 3.1 Koopman, Powers, Wang & Wei (2010)
 
 def koopman_position(table: IOTable, *, iv: str = "kww_t3", fv: str = "fc", level: str = "country",
-                     groups: Groups = None, zero_div: str = "nan") -> pd.DataFrame:
+                     groups: Groups = None, zero_div: str = "nan", low_memory: bool = False) -> pd.DataFrame:
     """GVC participation (IV + FV)/EX and position ln(1 + IV/EX) - ln(1 + FV/EX) (METHODS.md 3.1; decision D8).
 
     ``iv='kww_t3'`` (default): IV = KWW T3 = WWZ DVA_INTrexF + DVA_INTrexI2; ``'wwz_3to5'`` adds DVA_INTrexI1.
     ``fv='fc'`` (default): FV = KWW T7+T8+T9 (HIY VS in VA terms, = WWZ terms 11-16); ``'fva_kww'``: T7+T8
     (terms 11, 12, 14, 15); ``'fva_bm'``: Borin-Mancini exporter/source FVA.  Sector level uses the WWZ
-    exporting-sector terms summed over partners; the country level is their sum (equal to the KWW forms).
+    exporting-sector terms summed over partners; the country level is their sum, equal to the KWW forms, which
+    are used directly where they suffice (IV = T3: solves only, no Leontief inverse).
+    ``low_memory=True``: see :mod:`dualcirc.measures.perimeter` (METHODS.md 8.2).
     """
     check_choice("iv", iv, ("kww_t3", "wwz_3to5"))
     check_choice("fv", fv, ("fc", "fva_kww", "fva_bm"))
     check_choice("level", level, ("sector", "country"))
-    ctx = trade_context(table, groups)
-    w = {k: a.sum(1) for k, a in wwz_arrays(ctx).items()}
-    iv_cell = w["DVA_INTrexF"] + w["DVA_INTrexI2"] + (w["DVA_INTrexI1"] if iv == "wwz_3to5" else 0.0)
-    if fv == "fva_bm":
-        fv_cell = ctx.psi * ctx.e
+    ctx = trade_context(table, groups, low_memory)
+    if level == "country" and iv == "kww_t3":
+        t = kww_country_terms(ctx)
+        kww_fv = {"fc": ("FVA_FIN", "FVA_INT", "FDC"), "fva_kww": ("FVA_FIN", "FVA_INT")}
+        fv_country = (ctx.psi * ctx.e) @ ctx.D if fv == "fva_bm" else sum(t[k] for k in kww_fv[fv])
+        vals = {"IV": t["DVA_INTrex"], "FV": fv_country, "EX": ctx.e @ ctx.D}
     else:
-        fv_cell = w["MVA_FIN"] + w["MVA_INT"] + w["OVA_FIN"] + w["OVA_INT"]
-        if fv == "fc":
-            fv_cell = fv_cell + w["MDC"] + w["ODC"]
-    cells = {"IV": iv_cell, "FV": fv_cell, "EX": ctx.e}
-    if level == "sector":
-        vals = {k: ctx.unit_sector_sum(c) for k, c in cells.items()}
-    else:
-        vals = {k: c @ ctx.D for k, c in cells.items()}
+        w = {k: a.sum(1) for k, a in wwz_arrays(ctx).items()}
+        iv_cell = w["DVA_INTrexF"] + w["DVA_INTrexI2"] + (w["DVA_INTrexI1"] if iv == "wwz_3to5" else 0.0)
+        if fv == "fva_bm":
+            fv_cell = ctx.psi * ctx.e
+        else:
+            fv_cell = w["MVA_FIN"] + w["MVA_INT"] + w["OVA_FIN"] + w["OVA_INT"]
+            if fv == "fc":
+                fv_cell = fv_cell + w["MDC"] + w["ODC"]
+        cells = {"IV": iv_cell, "FV": fv_cell, "EX": ctx.e}
+        if level == "sector":
+            vals = {k: ctx.unit_sector_sum(c) for k, c in cells.items()}
+        else:
+            vals = {k: c @ ctx.D for k, c in cells.items()}
     iv_share = safe_divide(vals["IV"], vals["EX"], zero_div)
     fv_share = safe_divide(vals["FV"], vals["EX"], zero_div)
     vals.update({"IV_SHARE": iv_share, "FV_SHARE": fv_share, "PARTICIPATION": iv_share + fv_share,
@@ -152,10 +164,17 @@ def koopman_position(table: IOTable, *, iv: str = "kww_t3", fv: str = "fc", leve
 # ---------------------------------------------------------------------------------------------------------------
 # 3.2 WWYZ production decomposition
 
-def _wwyz_parts(ctx: TradeContext) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Row (forward) and column (backward) sums of the four parts of v-hat L y-hat (METHODS.md 3.2)."""
+def _wwyz_parts(ctx: TradeContext, Y: np.ndarray | None = None) -> tuple[dict[str, np.ndarray],
+                                                                         dict[str, np.ndarray]]:
+    """Row (forward) and column (backward) sums of the four parts of v-hat L y-hat (METHODS.md 3.2) for the
+    final demand Y (n x G' by destination unit; default: the table's, for which L y = x)."""
     eng, AF, v = ctx.eng, ctx.AF, ctx.v
-    LD_yD, LD_yF = ctx.apply_LD(np.column_stack([ctx.yD, ctx.yF])).T
+    if Y is None:
+        yD, yF, y, x = ctx.yD, ctx.yF, ctx.y, ctx.x
+    else:
+        yD, y = ctx.dp(Y), Y.sum(1)
+        yF, x = y - yD, eng.solve(y)
+    LD_yD, LD_yF = ctx.apply_LD(np.column_stack([yD, yF])).T
     a = ctx.lam                                                     # a' = v' L^D
     aAF = AF.T @ a
     aAFLD = ctx.apply_LD_T(aAF)                                     # a' A^F L^D
@@ -164,18 +183,26 @@ def _wwyz_parts(ctx: TradeContext) -> tuple[dict[str, np.ndarray], dict[str, np.
         "F_V_D": v * LD_yD,
         "F_V_RT": v * LD_yF,
         "F_V_GVC_S": v * ctx.apply_LD(AF @ LD_yD),
-        "F_V_GVC_C": v * ctx.apply_LD(AF @ (ctx.x - LD_yD)),
+        "F_V_GVC_C": v * ctx.apply_LD(AF @ (x - LD_yD)),
     }
     backward = {
-        "B_V_D": a * ctx.yD,
-        "B_V_RT": a * ctx.yF,
-        "B_V_GVC_S": aAFLD * ctx.yD,
-        "B_V_GVC_C": aAFL * ctx.y - aAFLD * ctx.yD,
+        "B_V_D": a * yD,
+        "B_V_RT": a * yF,
+        "B_V_GVC_S": aAFLD * yD,
+        "B_V_GVC_C": aAFL * y - aAFLD * yD,
     }
     return forward, backward
 
 
-def wwyz_participation(table: IOTable, *, level: str = "cell", groups: Groups = None,
+def _inventory_demand(table: IOTable, ctx: TradeContext) -> np.ndarray:
+    """The INVNT final-demand category by destination unit (n x G'); OptionError when the table has none."""
+    if "INVNT" not in table.fd_categories:
+        raise OptionError(f"inventories='exclude_from_shares' needs an INVNT final-demand category; {table!r} has "
+                          f"{list(table.fd_categories)}")
+    return table.Y[:, :, table.fd_categories.index("INVNT")] @ ctx.per.U
+
+
+def wwyz_participation(table: IOTable, *, level: str = "cell", groups: Groups = None, inventories: str = "keep",
                        zero_div: str = "nan") -> pd.DataFrame:
     """WWYZ (2017a) production decomposition v-hat L y-hat = V_D + V_RT + V_GVC_S + V_GVC_C (METHODS.md 3.2).
 
@@ -183,27 +210,42 @@ def wwyz_participation(table: IOTable, *, level: str = "cell", groups: Groups = 
     producer), levels and participation shares: GVCPT = (V_GVC_S + V_GVC_C) / va (forward) or / y (backward),
     split simple/complex, and the pure-domestic share V_D / va ('inner circulation', 陈普 & 傅元海 2022).  Levels
     are always reported: with negative inventories y can be <= 0 and shares leave [0, 1] or become NaN.
+    ``inventories='exclude_from_shares'`` (METHODS.md 0.6-4): INVNT stays in Y for the levels, so the
+    identities hold, but the shares are those of final demand without INVNT (numerators from the decomposition
+    of that final demand, denominators va - F_VA_INVNT and y - B_Y_INVNT), and the inventory parts are
+    reported separately: F_VA_INVNT = v o L y^INVNT (VA absorbed in inventory changes) and B_Y_INVNT.
     """
     check_choice("level", level, ("cell", "country"))
+    check_choice("inventories", inventories, ("keep", "exclude_from_shares"))
     ctx = trade_context(table, groups)
     forward, backward = _wwyz_parts(ctx)
     cells = {"F_VA": table.va, **forward, "B_Y": ctx.y, **backward}
-    vals = cells if level == "cell" else {k: c @ ctx.D for k, c in cells.items()}
-    va, y = vals["F_VA"], vals["B_Y"]
+    if inventories == "exclude_from_shares":
+        stock = _inventory_demand(table, ctx)
+        cells["F_VA_INVNT"] = ctx.v * ctx.eng.solve(stock.sum(1))
+        cells["B_Y_INVNT"] = stock.sum(1)
+        share_forward, share_backward = _wwyz_parts(ctx, ctx.Y - stock)
+        share_cells = {**share_forward, **share_backward, "F_VA": cells["F_VA"] - cells["F_VA_INVNT"],
+                       "B_Y": cells["B_Y"] - cells["B_Y_INVNT"]}
+    else:
+        share_cells = cells
+    aggregate = (lambda d: d) if level == "cell" else (lambda d: {k: c @ ctx.D for k, c in d.items()})
+    vals, base = aggregate(cells), aggregate(share_cells)
+    va, y = base["F_VA"], base["B_Y"]
     shares = {
-        "F_GVCPT": safe_divide(vals["F_V_GVC_S"] + vals["F_V_GVC_C"], va, zero_div),
-        "F_GVCPT_S": safe_divide(vals["F_V_GVC_S"], va, zero_div),
-        "F_GVCPT_C": safe_divide(vals["F_V_GVC_C"], va, zero_div),
-        "F_PURE_DOMESTIC": safe_divide(vals["F_V_D"], va, zero_div),
-        "B_GVCPT": safe_divide(vals["B_V_GVC_S"] + vals["B_V_GVC_C"], y, zero_div),
-        "B_GVCPT_S": safe_divide(vals["B_V_GVC_S"], y, zero_div),
-        "B_GVCPT_C": safe_divide(vals["B_V_GVC_C"], y, zero_div),
-        "B_PURE_DOMESTIC": safe_divide(vals["B_V_D"], y, zero_div),
+        "F_GVCPT": safe_divide(base["F_V_GVC_S"] + base["F_V_GVC_C"], va, zero_div),
+        "F_GVCPT_S": safe_divide(base["F_V_GVC_S"], va, zero_div),
+        "F_GVCPT_C": safe_divide(base["F_V_GVC_C"], va, zero_div),
+        "F_PURE_DOMESTIC": safe_divide(base["F_V_D"], va, zero_div),
+        "B_GVCPT": safe_divide(base["B_V_GVC_S"] + base["B_V_GVC_C"], y, zero_div),
+        "B_GVCPT_S": safe_divide(base["B_V_GVC_S"], y, zero_div),
+        "B_GVCPT_C": safe_divide(base["B_V_GVC_C"], y, zero_div),
+        "B_PURE_DOMESTIC": safe_divide(base["B_V_D"], y, zero_div),
     }
     df = _cell_frame(table, {**vals, **shares}, units=dict.fromkeys(shares, RATIO_UNIT),
                      regions=None if level == "cell" else ctx.per.names, sectors=level == "cell")
     return tidy(df, method="Wang-Wei-Yu-Zhu 2017a production decomposition (METHODS.md 3.2)", table=table,
-                options=_options({"level": level}, ctx))
+                options=_options({"level": level, "inventories": inventories}, ctx))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -9,11 +9,17 @@ A^D and the local inverse L^D, and intra-group trade stops being trade.  This is
 its own row of the global inverse L, so the results equal those of a table in which the group's cells were
 contiguous with a coarser country indicator D (8.2), and member detail is summed only when results are printed.
 
-``trade_context(table, groups)`` returns the cached :class:`TradeContext` of a table and perimeter.  It draws the
-factorisation and the explicit Leontief inverse from the table's one engine and adds, lazily, the n x G arrays of
-0.4 (exports E, final demand split Y^D/Y^F, value-added content Phi, phi^D, phi^F, lambda) and the two operators of
-0.3: routing ``R(w) = A^F (w D)`` and exporter-pick ``P(Q)_{pr} = sum_{k in r} A^F_{pk} Q_{k,c(p)}``.  Exporter units
-are the G of the spec; arrays are indexed (cell, unit).
+``trade_context(table, groups, low_memory)`` returns the cached :class:`TradeContext` of a table and perimeter.
+It draws the factorisation and the explicit Leontief inverse from the table's one engine and adds, lazily, the
+n x G arrays of 0.4 (exports E, final demand split Y^D/Y^F, value-added content Phi, phi^D, phi^F, lambda) and the
+two operators of 0.3: routing ``R(w) = A^F (w D)`` and exporter-pick ``P(Q)_{pr} = sum_{k in r} A^F_{pk}
+Q_{k,c(p)}``.  Exporter units are the G of the spec; arrays are indexed (cell, unit).
+
+Products L X and X' L are multi-right-hand-side solves with the LU factors (8.1); the explicit inverse is used
+only for its blocks.  ``low_memory=True`` (METHODS.md 8.2) never forms it: the blocks L_ss inside each exporter
+unit (for L^blk products and F_s = I + M_s) are streamed from solves on the units' identity columns, a few
+column blocks L_.s at a time, keeping only the N x N blocks.  Computations that need off-diagonal blocks of L
+(sink approach, self perimeter, importer perspective, bilateral LTV) are refused in that mode.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from ..engine.backend import current_config
 from ..engine.leontief import Engine, engine_for
 from ..errors import InputError, OptionError
 from ..tables.groups import group_members
@@ -108,10 +115,14 @@ class Perimeter:
         self.row_key = self.unit_of_cell * table.N + np.tile(np.arange(table.N), table.G)
 
 
+#: columns of the identity solved at once when low_memory streams column blocks of L (n x 512 doubles)
+COLUMN_CHUNK = 512
+
+
 class TradeContext:
     """Cached derived objects of one table and one perimeter (METHODS.md 0.4), on top of the table's engine."""
 
-    def __init__(self, table: IOTable, perimeter: Perimeter):
+    def __init__(self, table: IOTable, perimeter: Perimeter, low_memory: bool = False):
         if table.has_open_foreign_sector:
             raise InputError(
                 f"{table!r} keeps foreign trade outside the model (an export column and import rows); "
@@ -119,14 +130,19 @@ class TradeContext:
                 "importer is a region of the table (METHODS.md 2). For a single-country table, "
                 "vertical_specialisation() applies the HIY national formula and production_stages() the "
                 "open-economy correction")
-        self.table = table
+        self._table = weakref.ref(table)  # weak: the context cache must not keep its table alive
         self.per = perimeter
+        self.low_memory = low_memory
         self.eng: Engine = engine_for(table)
         self.G, self.N, self.n = table.G, table.N, table.n
         self.Gu = perimeter.G
         self.uc = perimeter.unit_of_cell
         self.D = perimeter.D
         self._rows = np.arange(table.n)
+
+    @property
+    def table(self) -> IOTable:
+        return self._table()
 
     # ------------------------------------------------------------------ coefficients on the perimeter
     @property
@@ -144,7 +160,57 @@ class TradeContext:
     @property
     def L(self) -> np.ndarray:
         """The explicit global Leontief inverse, shared with every other measure through the engine."""
+        if self.low_memory:
+            raise OptionError("this computation needs off-diagonal blocks of the Leontief inverse, which "
+                              "low_memory=True does not form (METHODS.md 8.2); run it without low_memory")
         return self.eng.L
+
+    def L_dot(self, X: np.ndarray) -> np.ndarray:
+        """L @ X by a multi-right-hand-side solve with the LU factors (8.1: never invert where a solve does;
+        the cost equals a product with an explicit L)."""
+        return self.eng.solve(X)
+
+    def L_T_dot(self, X: np.ndarray) -> np.ndarray:
+        """L' @ X (row-vector products X' L, transposed), likewise."""
+        return self.eng.solve_T(X)
+
+    def column_blocks(self):
+        """Yield (unit, cells, L[:, cells]) for each exporter unit: slices of the explicit inverse, or
+        (low_memory) solves on the units' identity columns, a few units (about COLUMN_CHUNK columns) per solve
+        so that only those column blocks are in memory (METHODS.md 8.2)."""
+        if not self.low_memory:
+            for u, idx in enumerate(self.per.cells):
+                yield u, idx, self.L[:, idx]
+            return
+        units = list(enumerate(self.per.cells))
+        while units:
+            chunk, width = [], 0
+            while units and (not chunk or width + units[0][1].size <= COLUMN_CHUNK):
+                chunk.append(units.pop(0))
+                width += chunk[-1][1].size
+            cells = np.concatenate([idx for _, idx in chunk])
+            rhs = np.zeros((self.n, cells.size))
+            rhs[cells, np.arange(cells.size)] = 1.0
+            block = self.eng.solve(rhs)
+            start = 0
+            for u, idx in chunk:
+                yield u, idx, block[:, start:start + idx.size]
+                start += idx.size
+
+    @cached_property
+    def L_unit_blocks(self) -> list[np.ndarray]:
+        """The blocks of L inside each exporter unit (L_ss; for a group, all its members' mutual blocks)."""
+        if not self.low_memory:
+            return [self.L[np.ix_(idx, idx)] for idx in self.per.cells]
+        return [block[idx] for _, idx, block in self.column_blocks()]
+
+    def blk_L(self, X: np.ndarray) -> np.ndarray:
+        """L^blk @ X: the product with the blocks of L inside each exporter unit only."""
+        out = np.empty_like(X)
+        with serial_blas():
+            for idx, block in zip(self.per.cells, self.L_unit_blocks):
+                out[idx] = block @ X[idx]
+        return out
 
     @cached_property
     def AF(self) -> np.ndarray:
@@ -256,8 +322,11 @@ class TradeContext:
 
     @cached_property
     def E(self) -> np.ndarray:
-        """Bilateral gross exports E = (Z D + Y) o (1 - D) (n x G')."""
-        return self.off(self.table.Z @ self.D + self.Y)
+        """Bilateral gross exports E = (Z D + Y) o (1 - D) (n x G').  Zero-output cells export nothing: entries that
+        cancel out in their rows have no production behind them (METHODS.md 0.6-3)."""
+        E = self.off(self.table.Z @ self.D + self.Y)
+        E[~self.eng.active] = 0.0
+        return E
 
     @cached_property
     def e(self) -> np.ndarray:
@@ -266,12 +335,12 @@ class TradeContext:
     @cached_property
     def LYD(self) -> np.ndarray:
         """L Y^D (n x G'): output needed for each unit's final demand for its own products."""
-        return self.L @ self.YD
+        return self.L_dot(self.YD)
 
     @cached_property
     def LYF(self) -> np.ndarray:
         """L Y^F (n x G')."""
-        return self.L @ self.YF
+        return self.L_dot(self.YF)
 
     @cached_property
     def LY(self) -> np.ndarray:
@@ -282,7 +351,7 @@ class TradeContext:
     @cached_property
     def Phi(self) -> np.ndarray:
         """Phi = D' v-hat L (G' x n): VA of unit t per unit of final output of cell q."""
-        return (self.D * self.v[:, None]).T @ self.L
+        return self.L_T_dot(self.D * self.v[:, None]).T
 
     @cached_property
     def phiD(self) -> np.ndarray:
@@ -305,8 +374,7 @@ class TradeContext:
         """F_s = I + M_s = (I - A_ss) L_ss for each unit s (from L_ss = L^D_ss (I + M_s); no new inverse)."""
         out = []
         with serial_blas():
-            for idx in self.per.cells:
-                Lss = self.L[np.ix_(idx, idx)]
+            for idx, Lss in zip(self.per.cells, self.L_unit_blocks):
                 out.append(Lss - self.A[np.ix_(idx, idx)] @ Lss)
         return out
 
@@ -337,12 +405,20 @@ class TradeContext:
 _CONTEXTS: "weakref.WeakKeyDictionary[IOTable, dict]" = weakref.WeakKeyDictionary()
 
 
-def trade_context(table: IOTable, groups: Mapping[str, Sequence[str] | str] | None = None) -> TradeContext:
-    """The cached context of ``table`` on the perimeter given by ``groups`` (None: every region on its own)."""
-    key = _normalise_groups(table, groups)
+def trade_context(table: IOTable, groups: Mapping[str, Sequence[str] | str] | None = None,
+                  low_memory: bool = False) -> TradeContext:
+    """The cached context of ``table`` on the perimeter given by ``groups`` (None: every region on its own);
+    ``low_memory=True`` gives a context that never forms the explicit Leontief inverse."""
+    key = (_normalise_groups(table, groups), bool(low_memory), current_config())  # one engine per config
     per_table = _CONTEXTS.setdefault(table, {})
     ctx = per_table.get(key)
     if ctx is None:
-        ctx = TradeContext(table, Perimeter(table, key))
+        ctx = TradeContext(table, Perimeter(table, key[0]), low_memory=bool(low_memory))
         per_table[key] = ctx
     return ctx
+
+
+def exporter_units(table: IOTable, groups: Mapping[str, Sequence[str] | str] | None = None) -> tuple[str, ...]:
+    """The exporter units of ``table`` on the perimeter of ``groups``: regions, with each group's members
+    replaced by the group's name (in table order); validates the groups like :func:`trade_context`."""
+    return Perimeter(table, _normalise_groups(table, groups)).names

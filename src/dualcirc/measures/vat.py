@@ -8,7 +8,10 @@ the terms are computed explicitly and their sums are asserted against gross expo
 long tables (columns exporter, importer, sector, term, value, unit) with provenance in ``attrs``.
 
 ``groups={"EU": [...]}`` treats each group as one exporter (0.6-6; see :mod:`dualcirc.measures.perimeter`);
-member cells are summed by sector when results are printed.
+member cells are summed by sector when results are printed.  VA absorption, VAX, KWW and country LTV need only
+solves with the LU factors and never form the n x n Leontief inverse; ``low_memory=True`` (8.2) avoids it also
+where only the blocks L_ss inside exporter units are needed (VS, WWZ, Borin-Mancini exporter/source), streaming
+them from solves instead; the Borin-Mancini world perspective needs solves only.
 """
 
 from __future__ import annotations
@@ -242,7 +245,7 @@ def vax(table: IOTable, *, level: str = "country", groups: Groups = None, zero_d
 # 2.2 HIY vertical specialisation
 
 def vertical_specialisation(table: IOTable, *, level: str = "country", groups: Groups = None,
-                            zero_div: str = "nan") -> pd.DataFrame:
+                            zero_div: str = "nan", low_memory: bool = False) -> pd.DataFrame:
     """Hummels-Ishii-Yi VS and VS1 (METHODS.md 2.2; Hummels, Ishii & Yi 2001; KWW 2014 for the ICIO mapping).
 
     ICIO: VS_s = u' A^F_s L^D_ss e_s by exporting sector (equal to BM GVCB = FC + DDC, *not* FVA; decision D9);
@@ -254,9 +257,9 @@ def vertical_specialisation(table: IOTable, *, level: str = "country", groups: G
     if table.is_national and table.has_open_foreign_sector:
         return _vs_national(table, level, zero_div)
     _check_level(level, ("sector", "country"))
-    ctx = trade_context(table, groups)
-    Le = ctx.L @ ctx.e
-    cells = {"VS": ctx.apply_LD_T(ctx.AF.sum(0)) * ctx.e, "EX": ctx.e, "VS1": ctx.v * (Le - ctx.blk(ctx.L, ctx.e))}
+    ctx = trade_context(table, groups, low_memory)
+    cells = {"VS": ctx.apply_LD_T(ctx.AF.sum(0)) * ctx.e, "EX": ctx.e,
+             "VS1": ctx.v * (ctx.L_dot(ctx.e) - ctx.blk_L(ctx.e))}
     if level == "sector":
         agg = {k: ctx.unit_sector_sum(c).reshape(ctx.Gu, ctx.N) for k, c in cells.items()}
     else:
@@ -264,7 +267,7 @@ def vertical_specialisation(table: IOTable, *, level: str = "country", groups: G
     agg["VS_SHARE"] = safe_divide(agg["VS"], agg["EX"], zero_div)
     options = {"level": level, "vs_equals": "GVCB = FC + DDC (not FVA)"}
     if level == "country":
-        kww_terms = _kww_country(ctx)
+        kww_terms = kww_country_terms(ctx)
         agg["VS1_KWW"] = kww_terms["DVA_INTrex"] + kww_terms["RDV_FIN"] + kww_terms["RDV_INT"] + kww_terms["DDC"]
         agg["VS1_STAR"] = kww_terms["RDV_FIN"] + kww_terms["RDV_INT"] + kww_terms["DDC"]
         options["vs1_kww_mapping"] = "KWW (2014, Fig. 1) as read for METHODS.md 2.2; verify before publishing"
@@ -297,32 +300,34 @@ def _vs_national(table: IOTable, level: str, zero_div: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------------
 # 2.3 KWW
 
-def _kww_country(ctx: TradeContext) -> dict[str, np.ndarray]:
-    """The nine KWW terms by exporting unit, from the closed cell forms of METHODS.md 2.3 (sum asserted)."""
-    L, v, phiF = ctx.L, ctx.v, ctx.phiF
-    off_yD = ctx.off(ctx.LYD.copy()).sum(1)           # L^off y^D
-    off_YF = ctx.LYF - ctx.blk(L, ctx.YF)             # L^off Y^F
-    dp_off_YF = ctx.dp(off_YF)
-    off_yF = off_YF.sum(1)                            # L^off y^F
-    X = ctx.apply_LD(np.hstack([ctx.YD, ctx.spread(ctx.e)]))
-    AFX = ctx.AF @ X
-    off_AFX = L @ AFX - ctx.blk(L, AFX)               # L^off A^F L^D (Y^D | e-hat D)
-    Gu = ctx.Gu
-    LDyD_e = ctx.apply_LD(np.column_stack([ctx.yD, ctx.e]))
-    AF_LD = ctx.AF @ LDyD_e
+def kww_country_terms(ctx: TradeContext) -> dict[str, np.ndarray]:
+    """The nine KWW terms by exporting unit from the cell forms of METHODS.md 2.3 (sum asserted).
+
+    Only country sums are needed, and for each unit s, sum_{i in s} v_i (L_ss X_s)_i = phi^D_s' X_s, so the
+    L^blk parts of the cell forms become phi^D-weighted sums and the terms need nothing but solves L X and the
+    content coefficients (no Leontief inverse); L^off X = L X - L^blk X.
+    """
+    v, phiD, phiF, D, Gu = ctx.v, ctx.phiD, ctx.phiF, ctx.D, ctx.Gu
+    AFX = ctx.AF @ ctx.apply_LD(np.hstack([ctx.YD, ctx.spread(ctx.e)]))     # A^F L^D (Y^D | e-hat D)
+    LAFX = ctx.L_dot(AFX)
+    LyF, dp_LYF = ctx.LYF.sum(1), ctx.dp(ctx.LYF)                           # dp(L^blk Y^F) = 0
+
+    def returned(half: slice) -> np.ndarray:                                # v o dp(L^off A^F L^D (.))
+        return v * ctx.dp(LAFX[:, half]) - phiD * ctx.dp(AFX[:, half])
+
     cells = {
-        "DVA_FIN": v * ctx.blk(L, ctx.yF),
-        "DVA_INT": v * off_yD,
-        "DVA_INTrex": v * (off_yF - dp_off_YF),
-        "RDV_FIN": v * dp_off_YF,
-        "RDV_INT": v * ctx.dp(off_AFX[:, :Gu]),
-        "DDC": v * ctx.dp(off_AFX[:, Gu:]),
+        "DVA_FIN": phiD * ctx.yF,
+        "DVA_INT": v * ctx.LYD.sum(1) - phiD * ctx.yD,
+        "DVA_INTrex": v * (LyF - dp_LYF) - phiD * ctx.yF,
+        "RDV_FIN": v * dp_LYF,
+        "RDV_INT": returned(slice(None, Gu)),
+        "DDC": returned(slice(Gu, None)),
         "FVA_FIN": phiF * ctx.yF,
-        "FVA_INT": phiF * AF_LD[:, 0],
-        "FDC": phiF * AF_LD[:, 1],
+        "FVA_INT": phiF * AFX[:, :Gu].sum(1),
+        "FDC": phiF * AFX[:, Gu:].sum(1),
     }
-    out = {k: c @ ctx.D for k, c in cells.items()}
-    _assert_sum(sum(out.values()), ctx.e @ ctx.D, "KWW (METHODS.md 2.3)")
+    out = {k: c @ D for k, c in cells.items()}
+    _assert_sum(sum(out.values()), ctx.e @ D, "KWW (METHODS.md 2.3)")
     return out
 
 
@@ -330,10 +335,11 @@ def kww(table: IOTable, *, groups: Groups = None) -> pd.DataFrame:
     """Koopman-Wang-Wei (2014) nine-term decomposition of each exporter's gross exports (METHODS.md 2.3).
 
     Country level only (decision D4: the cell vectors are by origin sector and do not decompose sector exports;
-    use WWZ or BM for detail).  KWW understates FVA (T7+T8) and overstates FDC (decision D3).
+    use WWZ or BM for detail).  KWW understates FVA (T7+T8) and overstates FDC (decision D3).  Solves only: the
+    Leontief inverse is never formed.
     """
     ctx = trade_context(table, groups)
-    return _result(ctx, _frame(ctx, _kww_country(ctx), "country"), "Koopman-Wang-Wei 2014 (METHODS.md 2.3)",
+    return _result(ctx, _frame(ctx, kww_country_terms(ctx), "country"), "Koopman-Wang-Wei 2014 (METHODS.md 2.3)",
                    {"level": "country"})
 
 
@@ -344,10 +350,10 @@ def wwz_arrays(ctx: TradeContext) -> dict[str, np.ndarray]:
     """The 16 WWZ terms as n x G' arrays (exporting cell x importer), vectorised forms of METHODS.md 2.4.
 
     Shared with the sector-level Koopman et al. (2010) indices of :mod:`dualcirc.measures.gvc`."""
-    L, lam, phiD, phiF = ctx.L, ctx.lam[:, None], ctx.phiD[:, None], ctx.phiF[:, None]
+    lam, phiD, phiF = ctx.lam[:, None], ctx.phiD[:, None], ctx.phiF[:, None]
     YF, LYD = ctx.YF, ctx.LYD                          # L Y^D = L y^D-hat D
-    LyFD = L @ ctx.spread(ctx.yF)                      # L y^F-hat D
-    blk_YF = ctx.blk(L, YF)                            # L^blk Y^F
+    LyFD = ctx.L_dot(ctx.spread(ctx.yF))               # L y^F-hat D
+    blk_YF = ctx.blk_L(YF)                             # L^blk Y^F
     off_YF = ctx.LYF - blk_YF                          # L^off Y^F
     off_YD = ctx.off(LYD.copy())                       # L^off y^D-hat D
     off_yFD = ctx.off(LyFD.copy())                     # L^off y^F-hat D
@@ -375,7 +381,8 @@ def wwz_arrays(ctx: TradeContext) -> dict[str, np.ndarray]:
     }
 
 
-def wwz(table: IOTable, *, level: str = "bilateral_sector", groups: Groups = None) -> pd.DataFrame:
+def wwz(table: IOTable, *, level: str = "bilateral_sector", groups: Groups = None,
+        low_memory: bool = False) -> pd.DataFrame:
     """Wang-Wei-Zhu (2013, rev. 2018) 16-term decomposition of bilateral-sector gross exports (METHODS.md 2.4).
 
     Terms are keyed by name (never by position: R decompr/icio print RDV_INT before RDV_FIN and OVA before MVA).
@@ -383,7 +390,7 @@ def wwz(table: IOTable, *, level: str = "bilateral_sector", groups: Groups = Non
     asserted against E in every cell.
     """
     _check_level(level)
-    ctx = trade_context(table, groups)
+    ctx = trade_context(table, groups, low_memory)
     arrays = wwz_arrays(ctx)
     _assert_sum(sum(arrays.values()), ctx.E, "WWZ (METHODS.md 2.4)")
     df = _frame(ctx, _aggregate(ctx, arrays, level), level)
@@ -406,31 +413,72 @@ def wwz_to_kww(result: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------------
 # 2.5 Borin-Mancini
 
-def _bm_source_arrays(ctx: TradeContext, subterms: bool) -> dict[str, np.ndarray]:
-    """Exporter perspective, source approach (METHODS.md 2.5.1), n x G' arrays."""
-    E, lam, phiD, phiF, psi = ctx.E, ctx.lam[:, None], ctx.phiD[:, None], ctx.phiF[:, None], ctx.psi[:, None]
+def _foreign_by_origin(ctx: TradeContext, *Ws: np.ndarray) -> list[np.ndarray]:
+    """Foreign content by origin sector (METHODS.md 2.5.1, sector_view='origin'), one n x G' array per W.
+
+    Entry [q, r] for the exporter unit s of cell q holds sum_{t outside s} v_ti (L_ts W_s)_{i, r} with i the
+    sector of q; for a group, the values sit in the rows of its first member (member rows are summed when
+    printed).  One column block L_.s per unit (streamed under low_memory).
+    """
+    G, N, k = ctx.G, ctx.N, Ws[0].shape[1]
+    stacked = np.hstack(Ws)
+    outs = [np.zeros_like(W) for W in Ws]
+    for _, idx, L_col in ctx.column_blocks():
+        content = ctx.v[:, None] * (L_col @ stacked[idx])
+        content[idx] = 0.0                                  # value added of the exporter unit itself
+        by_sector = content.reshape(G, N, -1).sum(0)
+        for j, out in enumerate(outs):
+            out[idx[:N]] = by_sector[:, j * k:(j + 1) * k]
+    return outs
+
+
+def _bm_source_arrays(ctx: TradeContext, subterms: bool, sector_view: str = "exporting",
+                      exporter_fva: bool = True) -> dict[str, np.ndarray]:
+    """Exporter perspective, source approach (METHODS.md 2.5.1), n x G' arrays; without FVA and FDC when
+    ``exporter_fva`` is False (the world perspective replaces them and then needs no block of L).
+
+    Every domestic term is a bracket b (n x G') scaled by the exporting cell's lambda_q (sector_view
+    'exporting') or spread over origin sectors as v-hat_s L^D_ss b ('origin'); DC, FC and FVA by origin use
+    v-hat_s L_ss E, v-hat_t L_ts E and v-hat_t L_ts (I + M_s)^-1 E.  Country totals are the same in both views.
+    """
+    E = ctx.E
     R_LDyD, R_x = ctx.R(ctx.apply_LD(ctx.yD), ctx.x)
     P_LY = ctx.P(ctx.LY)
-    DC, FC, DVA, FVA = phiD * E, phiF * E, lam * E, psi * E
-    DAVAX1, DAVAX2 = lam * ctx.YF, lam * R_LDyD
-    DAVAX = DAVAX1 + DAVAX2
-    VAX = lam * (ctx.YF + R_x - P_LY)
-    REF = lam * P_LY
-    REX = VAX - DAVAX
-    DDC, FDC = DC - DVA, FC - FVA
-    out = {"GEXP": E, "DC": DC, "DVA": DVA, "VAX": VAX, "DAVAX": DAVAX, "REF": REF, "DDC": DDC, "FC": FC,
-           "FVA": FVA, "FDC": FDC, "GVC": E - DAVAX, "GVCB": FC + DDC, "GVCF": REX + REF}
+    brackets = {"DVA": E, "DAVAX1": ctx.YF, "DAVAX2": R_LDyD, "VAX": ctx.YF + R_x - P_LY, "REF": P_LY}
     if subterms:
         LDYF = ctx.apply_LD(ctx.YF)
         H = ctx.apply_LD(ctx.AF @ ctx.LY)              # L^D A^F L Y
         P_LDYF, P_H = ctx.P(LDYF), ctx.P(H)
         R_LDyF, R_Hu, R_dpH = ctx.R(LDYF.sum(1), H.sum(1), ctx.dp(H))
-        out.update({"DAVAX1": DAVAX1, "DAVAX2": DAVAX2, "REX": REX,
-                    "REX1": lam * (R_LDyF - P_LDYF), "REX2": lam * (R_Hu - R_dpH - P_H), "REX3": lam * R_dpH,
-                    "REF1": lam * P_LDYF, "REF2": lam * P_H})
+        brackets.update({"REX1": R_LDyF - P_LDYF, "REX2": R_Hu - R_dpH - P_H, "REX3": R_dpH,
+                         "REF1": P_LDYF, "REF2": P_H})
+    if sector_view == "exporting":
+        dom = {k: ctx.lam[:, None] * b for k, b in brackets.items()}
+        DC, FC = ctx.phiD[:, None] * E, ctx.phiF[:, None] * E
+        FVA = ctx.psi[:, None] * E if exporter_fva else None
+    else:
+        names = list(brackets)
+        spread = ctx.v[:, None] * ctx.apply_LD(np.hstack([brackets[k] for k in names]))
+        dom = dict(zip(names, np.split(spread, len(names), axis=1)))
+        DC = ctx.v[:, None] * ctx.blk_L(E)
+        FC, FVA = _foreign_by_origin(ctx, E, ctx.solve_F(E))
+    DVA, VAX, REF = dom["DVA"], dom["VAX"], dom["REF"]
+    DAVAX = dom["DAVAX1"] + dom["DAVAX2"]
+    REX = VAX - DAVAX
+    DDC = DC - DVA
+    out = {"GEXP": E, "DC": DC, "DVA": DVA, "VAX": VAX, "DAVAX": DAVAX, "REF": REF, "DDC": DDC, "FC": FC}
+    if FVA is not None:
+        out.update({"FVA": FVA, "FDC": FC - FVA})
+    out.update({"GVC": E - DAVAX, "GVCB": FC + DDC, "GVCF": REX + REF})
+    if subterms:
+        out.update({"DAVAX1": dom["DAVAX1"], "DAVAX2": dom["DAVAX2"], "REX": REX,
+                    **{k: dom[k] for k in ("REX1", "REX2", "REX3", "REF1", "REF2")}})
         _assert_sum(out["REX1"] + out["REX2"] + out["REX3"], REX, "BM REX sub-terms (METHODS.md 2.5.1)")
         _assert_sum(out["REF1"] + out["REF2"], REF, "BM REF sub-terms (METHODS.md 2.5.1)")
-    _assert_sum(DVA + DDC + FC, E, "BM source (METHODS.md 2.5.1)")
+    if sector_view == "exporting":
+        _assert_sum(DVA + DDC + FC, E, "BM source (METHODS.md 2.5.1)")
+    else:   # origin sectors add up to each exporter-partner flow, not to the exporting sector's row
+        _assert_sum(ctx.D.T @ (DVA + DDC + FC), ctx.D.T @ E, "BM source, origin-sector view (METHODS.md 2.5.1)")
     _assert_sum(VAX + REF, DVA, "BM source DVA = VAX + REF")
     return out
 
@@ -525,7 +573,8 @@ def _bm_imports(ctx: TradeContext) -> dict[str, np.ndarray]:
 
 
 def borin_mancini(table: IOTable, *, perspective: str = "exporter", approach: str = "source",
-                  level: str | None = None, subterms: bool = False, groups: Groups = None) -> pd.DataFrame:
+                  level: str | None = None, subterms: bool = False, sector_view: str = "exporting",
+                  groups: Groups = None, low_memory: bool = False) -> pd.DataFrame:
     """Borin-Mancini (2019, 2023) decomposition of gross exports (METHODS.md 2.5).
 
     ``perspective``: 'exporter' (default; additive across sectors and partners), 'world' (country level;
@@ -536,29 +585,46 @@ def borin_mancini(table: IOTable, *, perspective: str = "exporter", approach: st
     13 (resp. 9) terms of the tree GEXP = DC + FC, DC = DVA + DDC, DVA = VAX + REF, VAX = DAVAX + REX, FC = FVA +
     FDC, GVC = GEXP - DAVAX = GVCB + GVCF.  ``level`` defaults to 'bilateral_sector' for the exporter and self
     perspectives and to 'country' for the world and importer perspectives.
+    ``sector_view`` (exporter/source): 'exporting' (default) puts each term on the exporting sector; 'origin' on
+    the sector whose value added it is (domestic terms on the exporter's origin sectors, FC/FVA/FDC on foreign
+    origin sectors summed over origin countries, 2.5.1); country totals are identical.  ``low_memory=True``
+    (8.2) is offered for exporter/source; the world perspective needs solves only.
     """
     check_choice("perspective", perspective, ("exporter", "world", "self", "importer"))
     check_choice("approach", approach, ("source", "sink"))
     if level is None:
         level = "country" if perspective in ("world", "importer") else "bilateral_sector"
-    if subterms and (perspective != "exporter" or approach != "source"):
+    check_choice("sector_view", sector_view, ("exporting", "origin"))
+    source_exporter = perspective == "exporter" and approach == "source"
+    if subterms and not source_exporter:
         raise OptionError("sub-terms (DAVAX1/2, REX1-3, REF1/2) exist for the exporter perspective, source approach")
-    ctx = trade_context(table, groups)
+    if sector_view == "origin" and not source_exporter:
+        raise OptionError("sector_view='origin' is defined for the exporter perspective, source approach "
+                          "(METHODS.md 2.5.1)")
+    if low_memory and not (source_exporter or perspective == "world"):
+        raise OptionError("low_memory=True is offered for the exporter perspective with the source approach (the "
+                          "world perspective never forms the Leontief inverse); the sink approach, the self perimeter "
+                          "and the importer perspective need off-diagonal blocks of it")
+    ctx = trade_context(table, groups, low_memory)
     options = {"perspective": perspective, "approach": approach, "level": level}
     method = (f"Borin-Mancini {perspective} perspective" + (f", {approach} approach" if perspective in
-              ("exporter", "world") else "") + " (METHODS.md 2.5)")
+              ("exporter", "world") else "") + (", origin-sector view" if sector_view == "origin" else "")
+              + " (METHODS.md 2.5)")
     if perspective == "exporter":
         _check_level(level)
-        arrays = _bm_source_arrays(ctx, subterms) if approach == "source" else _bm_sink_arrays(ctx)
+        arrays = _bm_source_arrays(ctx, subterms, sector_view) if source_exporter else _bm_sink_arrays(ctx)
+        if source_exporter:
+            options["sector_view"] = sector_view
         if subterms:
             options["subterms"] = True
         df = _frame(ctx, _aggregate(ctx, arrays, level), level)
     elif perspective == "world":
         _check_level(level, ("country",))
-        arrays = _bm_source_arrays(ctx, False)
-        agg = _aggregate(ctx, {t: arrays[t] for t in BM_NINE_TERMS}, "country")
+        arrays = _bm_source_arrays(ctx, False, exporter_fva=False)
+        agg = _aggregate(ctx, {t: arrays[t] for t in BM_NINE_TERMS if t not in ("FVA", "FDC")}, "country")
         agg["FVA"] = _bm_world_fva(ctx, approach)
         agg["FDC"] = agg["FC"] - agg["FVA"]
+        agg = {t: agg[t] for t in BM_NINE_TERMS}
         df = _frame(ctx, agg, "country")
     elif perspective == "self":
         _check_level(level, ("sector", "bilateral_sector"))
@@ -610,6 +676,7 @@ def ltv(table: IOTable, *, level: str = "country", groups: Groups = None) -> pd.
     'country': GDP_s minus GDP without any exports, closed form v_s' L^D_ss e_s (= KWW T1..T5 = BM DVA; additive).
     'bilateral': extraction of A_sr and Y_sr by Woodbury; **not additive** across partners (by design).
     'sector' / 'bilateral_sector': extraction of one sector's (sector-partner) flow = BM self DVA* (not additive).
+    The country level needs no Leontief inverse; the extractions of single flows need its off-diagonal blocks.
     """
     _check_level(level)
     ctx = trade_context(table, groups)

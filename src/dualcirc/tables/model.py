@@ -252,9 +252,28 @@ class IOTable(CellLabels):
             col_flow = np.abs(Z).sum(0) + (np.abs(Zm).sum(0) if Zm is not None else 0.0)
             cancel = [q for q in zero if row_flow[q] > 0 or col_flow[q] > 0]
             if cancel:
+                # A cell that produces nothing can neither supply inputs nor absorb them: its (nearly) cancelling
+                # entries are removed, so that every identity (e.g. v'L = u') holds exactly; buyers' value added
+                # and the row balances take up the amounts (at most tol_zero each).
+                dropped = float(row_flow[cancel].sum() + col_flow[cancel].sum())
+                Z = Z.copy()
+                Z[cancel, :] = 0.0
+                Z[:, cancel] = 0.0
+                Y = Y.copy()
+                Y[cancel] = 0.0
+                if exports is not None:
+                    exports = exports.copy()
+                    exports[cancel] = 0.0
+                if Zm is not None:
+                    Zm = Zm.copy()
+                    Zm[:, cancel] = 0.0
+                if va is not None:
+                    va = np.atleast_2d(np.asarray(va, dtype=float)).copy()
+                    va[:, cancel] = 0.0
+                row_total = Z.sum(1) + Y.sum((1, 2)) + (exports if exports is not None else 0.0)
                 note("warning", "zero_output_cancelling",
-                     f"{len(cancel)} zero-output cell(s) have non-zero entries that (nearly) cancel out: "
-                     f"{_cell_names(index, cancel)}")
+                     f"{len(cancel)} zero-output cell(s) had non-zero entries that (nearly) cancel out; they were "
+                     f"set to 0 (sum of absolute values {dropped:g}; METHODS.md 0.6-3): {_cell_names(index, cancel)}")
             note("info", "zero_output", f"{zero.size} cell(s) have zero gross output and are masked in "
                  f"coefficients and normalisations: {_cell_names(index, zero)}")
 
