@@ -5,8 +5,8 @@ mapped onto it as named presets.
   final-demand category that absorbs the value added (v̂ L Y^full); ``inventories='exclude_from_shares'`` (0.6-4);
 * :func:`production` - the production view and its reconciliation with absorption (4.2): GDP = V_D + V_RT +
   V_GVC_S + REX + REF from the WWYZ (2017a) decomposition (:func:`dualcirc.measures.gvc.wwyz_participation`) and
-  Borin-Mancini (2019) REF/REX totals on the trade context of :mod:`dualcirc.measures.perimeter`, with the
-  backward analogue;
+  Borin-Mancini (2019) REF/REX country totals (:func:`dualcirc.measures.vat.borin_mancini`), with the backward
+  analogue;
 * :func:`nested` - region within nation within world (4.3): (a) absorption own region / other regions of the
   nation / abroad, (b) the border-crossing split C1 + C2 + C3 with L^P and L^N, (c) the supply side of regional
   final demand, including the import content and imported final goods of national MRIOs;
@@ -45,7 +45,6 @@ from ..engine.leontief import Engine, engine_for, safe_divide
 from ..errors import InputError, OptionError
 from ..tables.model import IOTable
 from . import gvc, vat
-from .perimeter import trade_context
 from .result import tidy
 
 RATIO = vat.RATIO_UNIT
@@ -217,9 +216,7 @@ def gross_trade(table: IOTable, perimeter: str = "region") -> tuple[np.ndarray, 
 
     E = (Z D + Y) o (1 - D) with D the cell-to-economy indicator, so flows inside an economy (between the regions
     of a nation) are not trade; tables with an open foreign sector add the export vector to EX and the imported
-    intermediates and final goods (Zm, Ym) to IM.  Zero-output cells sell nothing: entries that cancel out in their
-    rows have no production behind them (0.6-3), as in the gross exports of :mod:`dualcirc.measures.vat`.  The
-    source of EX and IM is the table itself (decision D15).
+    intermediates and final goods (Zm, Ym) to IM.  The source of EX and IM is the table itself (decision D15).
     """
     units = economy_units(table, perimeter)
     G, N, n = table.G, table.N, table.n
@@ -227,11 +224,10 @@ def gross_trade(table: IOTable, perimeter: str = "region") -> tuple[np.ndarray, 
     own = np.repeat(units.of_region, N)
     E = (table.Z.reshape(n, G, N).sum(2) + table.Y2) @ U
     E[np.arange(n), own] = 0.0
-    E[table.x == 0] = 0.0
     exports = E.sum(1).reshape(G, N).sum(1) @ U
     imports = E.sum(0)
     if table.exports is not None:
-        exports = exports + np.where(table.x > 0, table.exports, 0.0).reshape(G, N).sum(1) @ U
+        exports = exports + table.exports.reshape(G, N).sum(1) @ U
     if table.Zm is not None:
         imports = imports + table.Zm.sum(0).reshape(G, N).sum(1) @ U
     if table.Ym is not None:
@@ -247,7 +243,7 @@ class _Cube:
     ``inside`` (G', N, G', k): v̂ L Y summed over the cells of each economy; ``outside`` (G', N): VA absorbed by the
     exports outside the table, v ⊙ L ex (exports have no final-demand category); ``import_content`` and
     ``imported_final`` (N, G', k): foreign VA absorbed by each economy by imported product, a^M' L Y and Y^M;
-    ``fe`` (G', k): final expenditure (home-produced and imported final goods; zero-output cells sell nothing, 0.6-3).
+    ``fe`` (G', k): final expenditure (home-produced and imported final goods).
     k = 1 (all categories summed) or the final-demand categories of the table.
     """
 
@@ -308,7 +304,7 @@ def _absorption_cube(table: IOTable, units: Units, engine: Engine, *, by_categor
         Y, Ym = table.Y[:, :, keep], None if table.Ym is None else table.Ym[:, :, keep]
     else:
         Y, Ym = table.Y2[:, :, None], None if table.Ym is None else table.Ym.sum(2)[:, :, None]
-    fe = np.einsum("gk,gu->uk", Y[table.x > 0].sum(0), U)
+    fe = np.einsum("gk,gu->uk", Y.sum(0), U)
     if Ym is not None:
         fe += np.einsum("gk,gu->uk", Ym.sum(0), U)
     outside = np.zeros((Gu, N))
@@ -534,32 +530,14 @@ def _production_options(domestic: str, returned: str | None) -> str:
     return returned
 
 
-def _borin_mancini_country(table: IOTable, units: Units) -> dict[str, np.ndarray]:
-    """Country totals of Borin-Mancini (2019) exporter/source REF, VAX and DAVAX (METHODS.md 2.5.1) on the trade
-    context shared with :mod:`dualcirc.measures.vat`: summed over partners the cell forms become
-    REF = D'(λ ⊙ dp(A^F L Y)), VAX = D'(λ ⊙ (y^F + A^F x)) - REF and DAVAX = D'(λ ⊙ (y^F + A^F L^D y^D)).
-
-    These totals use neither gross exports nor v'L = u', so they stay exact on tables whose zero-output cells carry
-    cancelling sales (METHODS.md 0.6-3), where the full decomposition :func:`vat.borin_mancini` stops on its check
-    GEXP = DC + FC (WIOD 2013 1999: LUX c8 has no output but sells to a foreign cell).  The tests compare them with
-    :func:`vat.borin_mancini` on tables without such cells.
-    """
-    ctx = trade_context(table, units.groups)
-    lam, AF = ctx.lam, ctx.AF
-    ref = lam * ctx.dp(AF @ ctx.LY)
-    cells = {"REF": ref, "VAX": lam * (ctx.yF + AF @ ctx.x) - ref, "DAVAX": lam * (ctx.yF + AF @ ctx.apply_LD(ctx.yD))}
-    order = pd.Index(ctx.per.names).get_indexer(units.names)
-    return {k: (c @ ctx.D)[order] for k, c in cells.items()}
-
-
 def production(table: IOTable, *, economies: str | Sequence[str] | None = None, perimeter: str = "region",
                domestic: str = "absorbed", returned: str | None = None, zero_div: str = "nan") -> pd.DataFrame:
     """The production-activity view and its reconciliation with absorption (METHODS.md 4.2).
 
     GDP = V_D + V_RT + V_GVC_S + REX + REF: the WWYZ (2017a) forward terms from :func:`gvc.wwyz_participation`,
-    with the complex GVC term split into V_GVC_C = REX + REF by the Borin-Mancini (2019) exporter/source totals
-    (REF, REX = VAX - DAVAX; :func:`_borin_mancini_country`).  The frameworks are asserted to agree: V_RT + V_GVC_S =
-    DAVAX and V_GVC_C = REX + REF (METHODS.md 2.7).  Reconciliation with the absorption view: DD = V_D + REF,
+    with the complex GVC term split into V_GVC_C = REX + REF by the Borin-Mancini (2019) exporter/source country
+    totals of :func:`vat.borin_mancini` (REF, REX = VAX - DAVAX).  The frameworks are asserted to agree: V_RT +
+    V_GVC_S = DAVAX and V_GVC_C = REX + REF (METHODS.md 2.7).  Reconciliation with the absorption view: DD = V_D + REF,
     DF = V_RT + V_GVC_S + REX.  Shares of GDP of every component, the forward pure-domestic share and GVC
     participation, and the backward analogue: final output y = Y_D + Y_RT + Y_GVC_S + Y_GVC_C (column sums) with
     its pure-domestic share and backward participation.
@@ -577,7 +555,7 @@ def production(table: IOTable, *, economies: str | Sequence[str] | None = None, 
     units = economy_units(table, perimeter)
     chosen = units.select(economies)
     w = _by_economy(gvc.wwyz_participation(table, level="country", groups=units.groups), "region", units.names)
-    b = _borin_mancini_country(table, units)
+    b = _by_economy(vat.borin_mancini(table, level="country", groups=units.groups), "exporter", units.names)
     v = {"GDP": w["F_VA"], "V_D": w["F_V_D"], "V_RT": w["F_V_RT"], "V_GVC_S": w["F_V_GVC_S"],
          "V_GVC_C": w["F_V_GVC_C"], "REX": b["VAX"] - b["DAVAX"], "REF": b["REF"]}
     _assert_reconciled(v["V_RT"] + v["V_GVC_S"], b["DAVAX"], "V_RT + V_GVC_S = DAVAX")

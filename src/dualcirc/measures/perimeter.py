@@ -322,11 +322,8 @@ class TradeContext:
 
     @cached_property
     def E(self) -> np.ndarray:
-        """Bilateral gross exports E = (Z D + Y) o (1 - D) (n x G').  Zero-output cells export nothing: entries that
-        cancel out in their rows have no production behind them (METHODS.md 0.6-3)."""
-        E = self.off(self.table.Z @ self.D + self.Y)
-        E[~self.eng.active] = 0.0
-        return E
+        """Bilateral gross exports E = (Z D + Y) o (1 - D) (n x G')."""
+        return self.off(self.table.Z @ self.D + self.Y)
 
     @cached_property
     def e(self) -> np.ndarray:

@@ -21,9 +21,11 @@ def is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def format_value(value) -> str:
+def format_value(value, column: str = "") -> str:
     """Numbers as a reader wants them: counts as whole numbers, thousands separators for levels, four decimals
-    for ratios."""
+    for ratios; years (any column whose name contains 'year') as plain digits."""
+    if "year" in str(column).lower() and is_number(value) and not math.isnan(value) and float(value).is_integer():
+        return str(int(value))
     if not is_number(value):
         return escape(str(value))
     if isinstance(value, numbers.Integral):
@@ -45,8 +47,8 @@ def table_html(block: Block, t: Callable[[str], str]) -> str:
         for column, value in zip(data.columns, record):
             if column in block.translate:
                 value = t(str(value))
-            cells.append(f"<td class=\"num\">{format_value(value)}</td>" if is_number(value)
-                         else f"<td>{format_value(value)}</td>")
+            cells.append(f"<td class=\"num\">{format_value(value, column)}</td>" if is_number(value)
+                         else f"<td>{format_value(value, column)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     shown = f"{min(len(data), ROWS_SHOWN)} / {len(data)} {escape(t('report.rows_shown'))}"
     return (f"<details><summary>{shown}</summary><table><thead><tr>{head}</tr></thead>"
