@@ -5,13 +5,11 @@ below write them into a temporary folder with the generators in tests/fixtures/ 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("DUALCIRC_SHARED_DATA", REPO.parent / "shared" / "data"))
+from shared_paths import SHARED_DATA, shared_file
 
 
 @pytest.fixture(scope="session")
@@ -19,14 +17,6 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not found at {SHARED_DATA} (set DUALCIRC_SHARED_DATA)")
     return SHARED_DATA
-
-
-def shared_file(*parts: str) -> Path:
-    """Path to a file under ../shared/data; skips the test when it is absent."""
-    p = SHARED_DATA.joinpath(*parts)
-    if not p.exists():
-        pytest.skip(f"real data file not found: {p}")
-    return p
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import ast
 import subprocess
 import sys
 
-from conftest import REPO
+from shared_paths import REPO
 
 CITY = REPO / "src" / "dualcirc" / "city"
 FORBIDDEN = ("dualcirc.engine", "dualcirc.measures")

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from city_builders import rules_file
-from conftest import REPO
+from shared_paths import REPO
 from dualcirc.city.policy import load_policy
 from dualcirc.city.rules import (KINDS, RulesError, load_document, load_rules, merge, preset_names)
 from dualcirc.city.screening import load_screening, load_targets

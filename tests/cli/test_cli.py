@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import shared_file
+from shared_paths import shared_file
 from dualcirc import __version__
 from dualcirc.cli import common
 from dualcirc.cli.app import app

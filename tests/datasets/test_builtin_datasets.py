@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from conftest import REPO
+from shared_paths import REPO
 from dualcirc import datasets
 from dualcirc.datasets.build import SOURCES, derive, sha256
 from dualcirc.errors import InputError

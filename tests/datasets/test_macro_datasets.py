@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO, shared_file
+from shared_paths import REPO, shared_file
 from dualcirc.datasets.macro import DATA_DIR, load_macro, macro_datasets, macro_metadata, macro_series
 from dualcirc.errors import InputError
 from dualcirc.tables.macro import META_COLUMNS, PRICE_BASES

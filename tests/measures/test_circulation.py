@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, shared_file
+from shared_paths import REPO, shared_file
 from dualcirc import datasets
 from dualcirc.engine.leontief import engine_for
 from dualcirc.errors import InputError, OptionError, TableWarning

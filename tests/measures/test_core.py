@@ -10,7 +10,7 @@ import pandas as pd
 import pymrio
 import pytest
 
-from conftest import shared_file
+from shared_paths import shared_file
 from dualcirc.engine import engine_for
 from dualcirc.errors import InputError, OptionError, TableWarning
 from dualcirc.labels import t

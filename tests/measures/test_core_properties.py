@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_file
+from shared_paths import shared_file
 from dualcirc.engine import engine_for
 from dualcirc.errors import OptionError
 from dualcirc.measures import core

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_file
+from shared_paths import shared_file
 from fixtures import leather as lf
 from dualcirc.errors import InputError, OptionError, TableWarning
 from dualcirc.measures import gvc, vat

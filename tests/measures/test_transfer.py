@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_file
+from shared_paths import shared_file
 from dualcirc import datasets
 from dualcirc.engine import engine_for
 from dualcirc.errors import InputError, OptionError

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import shared_file
+from shared_paths import shared_file
 from fixtures import leather as lf
 from dualcirc.errors import InputError, OptionError
 from dualcirc.measures import vat

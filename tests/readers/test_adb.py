@@ -12,7 +12,7 @@ from dualcirc.engine.leontief import engine_for
 from dualcirc.readers import detect_layout
 from dualcirc.readers.adb import read_adb_mrio
 
-from conftest import shared_file
+from shared_paths import shared_file
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "adb_mrio_excerpt" / "ADB-MRIO-2022_June2023.xlsx"
 SUMMARY_INDEX = {"PRC": 8, "USA": 43, "VIE": 48}    # mrio index of the economies in adb_mrio_countries_dict.csv

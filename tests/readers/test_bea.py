@@ -17,7 +17,7 @@ from dualcirc.errors import OptionError, ReaderError
 from dualcirc.readers import read_table
 from dualcirc.readers.bea import ITA, read_bea_summary
 
-from conftest import shared_file
+from shared_paths import shared_file
 
 #: the import matrix exceeds the use table in a few cells (e.g. farm products bought by federal nondefense
 #: government), so the domestic flow U - M is negative there; the reader keeps the published values and warns

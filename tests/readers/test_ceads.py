@@ -18,7 +18,7 @@ from dualcirc.readers.ceads import read_ceads
 from dualcirc.readers.nbs import read_nbs
 from dualcirc.tables.model import DISC, IOTable
 
-from conftest import REPO, shared_file
+from shared_paths import REPO, shared_file
 
 EXCERPT = REPO / "tests" / "fixtures" / "ceads_mrio_2017_excerpt.xlsx"
 ENGLISH, CHINESE = "Table_2017_English Version", "Table_2017"

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import shared_file
+from shared_paths import shared_file
 from dualcirc import ReaderError
 from dualcirc.labels import t
 from dualcirc.readers import layouts

@@ -21,7 +21,7 @@ from dualcirc.readers.nbs import UNIT, attach_employment, read_nbs
 from dualcirc.tables.competitive import CompetitiveTable, import_shares, to_noncompetitive
 from dualcirc.tables.model import DISC
 
-from conftest import shared_file
+from shared_paths import shared_file
 
 #: staged competitive tables and their GDP (sum of value added), trillion CNY (PROVENANCE.md 1d)
 COMPETITIVE = {"china_2002_122": 12.19, "china_2005_42": 18.63, "china_2007_135": 26.60, "china_2010_41": 40.36,

@@ -18,7 +18,7 @@ from dualcirc.readers import read_table
 from dualcirc.readers.oecd_iot import FINAL_USE, read_oecd_iot
 from dualcirc.tables.competitive import CompetitiveTable
 
-from conftest import shared_file
+from shared_paths import shared_file
 
 BN = 1e3  # million USD per billion USD
 

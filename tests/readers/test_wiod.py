@@ -24,7 +24,7 @@ from dualcirc.readers.sectors import sector_labels
 from dualcirc.readers.wiod import FD_ORDER, PRIMARY_INPUTS, read_wiod2013, read_wiod2016, read_wiod2016_niot
 from dualcirc.tables.model import DISC
 
-from conftest import REPO, shared_file
+from shared_paths import REPO, shared_file
 
 FIXTURES = REPO / "tests" / "fixtures"
 EXCERPT_2013 = FIXTURES / "wiod2013_excerpt.xlsx"

@@ -10,7 +10,7 @@ from functools import cache
 
 import numpy as np
 
-from conftest import shared_file
+from shared_paths import shared_file
 from dualcirc.errors import TableWarning
 from dualcirc.readers.wiod import read_wiod2013
 from dualcirc.tables.model import IOTable, Satellite, TableMeta

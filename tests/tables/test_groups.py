@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO, shared_file
+from shared_paths import REPO, shared_file
 from dualcirc import labels
 from dualcirc.engine.leontief import engine_for
 from dualcirc.errors import InputError, OptionError
