@@ -1,9 +1,11 @@
 """The linear-algebra engine: coefficients, one LU factorisation of I - A per table, solves, local inverses
 and Ghosh (METHODS.md sections 0.4, 1.1-1.3 and 8).
 
-This is the one module that touches ``scipy.linalg``.  Measures ask the engine for products with the Leontief
-inverse (``solve``/``solve_T``) and only request the explicit ``L`` when they need its blocks (decompositions).
-Everything is cached on the engine; ``engine_for(table)`` returns the one engine of a table.
+This module and its sibling :mod:`.backend` are the only ones that touch ``scipy.linalg``.  Measures ask the
+engine for products with the Leontief inverse (``solve``/``solve_T``) and only request the explicit ``L`` when
+they need its blocks (decompositions).  Everything is cached on the engine; ``engine_for(table)`` returns the one
+engine of a table for the configuration in force (:func:`.backend.configure`: numpy or cupy arrays, dense or
+sparse LU by measured density, METHODS.md 8.3-8.4).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import weakref
 from functools import cached_property
 
 import numpy as np
-import scipy.linalg as sla
 
 from ..errors import SingularLeontiefError
 from ..tables.model import IOTable
+from .backend import DenseLU, EngineConfig, SparseLU, backend_named, choose_lu, current_config, factorise
 
 #: reciprocal-condition threshold below which I - A is treated as singular (METHODS.md 0.6-5)
 RCOND_MIN = 1e-13
@@ -33,10 +35,16 @@ def safe_divide(num: np.ndarray, den: np.ndarray, zero_div: str = "nan") -> np.n
 
 
 class Engine:
-    """Factorises I - A once and serves every measure of one table."""
+    """Factorises I - A once and serves every measure of one table, on the backend of ``config``."""
 
-    def __init__(self, table: IOTable):
-        self.table = table
+    def __init__(self, table: IOTable, config: EngineConfig | None = None):
+        self._table = weakref.ref(table)  # the engine cache is keyed weakly by the table: no strong way back
+        self.config = config or current_config()
+        self.backend = backend_named(self.config.backend)
+
+    @property
+    def table(self) -> IOTable:
+        return self._table()
 
     # ------------------------------------------------------------------ coefficients (1.1)
     @cached_property
@@ -112,41 +120,63 @@ class Engine:
             rho = new
         return rho
 
-    @cached_property
-    def lu(self):
-        """LU factors of I - A (computed once; METHODS.md 8.1)."""
-        self._check_productive()
-        n = self.table.n
+    def _I_minus_A(self) -> np.ndarray:
         IA = -self.A
-        IA[np.diag_indices(n)] += 1.0
-        anorm = np.abs(IA).sum(0).max()
-        lu, piv = sla.lu_factor(IA, overwrite_a=True, check_finite=False)
-        rcond, info = sla.lapack.dgecon(lu, anorm, norm="1")
-        if info != 0 or rcond < RCOND_MIN:
+        IA[np.diag_indices(self.table.n)] += 1.0
+        return IA
+
+    @cached_property
+    def density(self) -> float:
+        """Share of non-zero technical coefficients (decides dense or sparse LU, METHODS.md 8.3)."""
+        return float(np.count_nonzero(self.A)) / max(self.table.n, 1) ** 2
+
+    def _checked(self, lu: DenseLU | SparseLU) -> DenseLU | SparseLU:
+        if not lu.rcond >= RCOND_MIN:  # also catches a NaN estimate
             raise SingularLeontiefError(
-                f"I - A is numerically singular (reciprocal condition number {rcond:.2e} < {RCOND_MIN:g}); "
+                f"I - A is numerically singular (reciprocal condition number {lu.rcond:.2e} < {RCOND_MIN:g}); "
                 "the Leontief inverse does not exist (METHODS.md 0.6-5)")
-        self.rcond = float(rcond)
-        return lu, piv
+        self.rcond = lu.rcond
+        return lu
+
+    @cached_property
+    def lu(self) -> DenseLU | SparseLU:
+        """LU factors of I - A (computed once; METHODS.md 8.1): dense on the engine's backend, or sparse (SuperLU)
+        where the configuration's policy and the measured density call for it (8.3)."""
+        self._check_productive()
+        kind = choose_lu(self.table.n, self.density, self.config.lu)
+        return self._checked(factorise(self._I_minus_A(), kind=kind, backend=self.backend))
+
+    @cached_property
+    def dense_lu(self) -> DenseLU:
+        """Dense factors for the explicit inverse: the solve factors when dense, else a dense LU of its own."""
+        if self.lu.kind == "dense":
+            return self.lu
+        return self._checked(factorise(self._I_minus_A(), kind="dense", backend=self.backend))
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """L @ rhs without forming L."""
-        return sla.lu_solve(self.lu, rhs, check_finite=False)
+        return self.lu.solve(rhs)
 
     def solve_T(self, rhs: np.ndarray) -> np.ndarray:
         """L' @ rhs (i.e. the row vector rhs' L, transposed) without forming L."""
-        return sla.lu_solve(self.lu, rhs, trans=1, check_finite=False)
+        return self.lu.solve(rhs, trans=True)
 
     @cached_property
     def L(self) -> np.ndarray:
-        """The explicit global Leontief inverse (n x n). Formed only for measures that need its blocks."""
-        L = self.solve(np.eye(self.table.n))
+        """The explicit global Leontief inverse (n x n), always from dense factors (never densified from a
+        sparse LU, METHODS.md 8.3).  Formed only for measures that need its blocks."""
+        L = self.dense_lu.inverse()
         if np.all(self.A >= 0):
             low = L.min()
             if low < -1e-12 * max(1.0, np.abs(L).max()):
                 raise SingularLeontiefError(f"the Leontief inverse has a negative entry ({low:.3e}) although "
                                             "A >= 0: the table is numerically unstable (METHODS.md 0.6-5)")
         return L
+
+    def solver_info(self) -> dict[str, object]:
+        """How this engine computes: backend, LU kind (dense/sparse) and the measured density of A."""
+        return {"backend": self.backend.name, "lu": self.lu.kind, "lu_policy": self.config.lu,
+                "density_A": self.density}
 
     # ------------------------------------------------------------------ local inverse (1.2)
     @cached_property
@@ -197,28 +227,28 @@ class Engine:
             Gg[idx, idx] = 1.0
         return Gg
 
-    @staticmethod
-    def _as_column(vec: np.ndarray, like: np.ndarray) -> np.ndarray:
-        """An n-vector shaped to scale the rows of ``like`` (n or n x k)."""
-        return vec.reshape(vec.shape + (1,) * (np.ndim(like) - 1))
+    def _ghosh_product(self, w: np.ndarray, transpose: bool) -> np.ndarray:
+        """G_gh @ w, or w' G_gh transposed, from one Leontief solve: G_gh = x^-1 L x gives G_gh w = x^-1 L (x * w)
+        and G_gh' w = x * L'(w / x) (METHODS.md 1.3).  Zero-output cells keep their entry of w (identity rows and
+        columns of G_gh); w is n or n x k."""
+        def by_cell(vec: np.ndarray) -> np.ndarray:
+            return vec.reshape(vec.shape + (1,) * (np.ndim(w) - 1))
+
+        before, after = (self.inv_x, self.table.x) if transpose else (self.table.x, self.inv_x)
+        solve = self.solve_T if transpose else self.solve
+        out = by_cell(after) * solve(w * by_cell(before))
+        inactive = ~self.active
+        if inactive.any():
+            out[inactive] = w[inactive]
+        return out
 
     def ghosh_solve_T(self, w: np.ndarray) -> np.ndarray:
-        """w' G_gh (transposed) without forming G_gh: (w' x^-1 L x)' = x * L'(w / x); w is n or n x k."""
-        x, inv_x = self._as_column(self.table.x, w), self._as_column(self.inv_x, w)
-        out = x * self.solve_T(w * inv_x)
-        inactive = ~self.active
-        if inactive.any():
-            out[inactive] = w[inactive]
-        return out
+        """w' G_gh (transposed) without forming G_gh; w is n or n x k."""
+        return self._ghosh_product(w, transpose=True)
 
     def ghosh_solve(self, w: np.ndarray) -> np.ndarray:
-        """G_gh @ w without forming G_gh: x^-1 L (x * w); w is n or n x k."""
-        x, inv_x = self._as_column(self.table.x, w), self._as_column(self.inv_x, w)
-        out = inv_x * self.solve(x * w)
-        inactive = ~self.active
-        if inactive.any():
-            out[inactive] = w[inactive]
-        return out
+        """G_gh @ w without forming G_gh; w is n or n x k."""
+        return self._ghosh_product(w, transpose=False)
 
     # ------------------------------------------------------------------ diagnostics (8.5)
     def diagnostics(self) -> dict[str, float]:
@@ -237,13 +267,16 @@ class Engine:
         }
 
 
-_ENGINES: "weakref.WeakKeyDictionary[IOTable, Engine]" = weakref.WeakKeyDictionary()
+_ENGINES: "weakref.WeakKeyDictionary[IOTable, dict[EngineConfig, Engine]]" = weakref.WeakKeyDictionary()
 
 
-def engine_for(table: IOTable) -> Engine:
-    """The cached engine of a table (one factorisation per table object)."""
-    eng = _ENGINES.get(table)
+def engine_for(table: IOTable, config: EngineConfig | None = None) -> Engine:
+    """The cached engine of a table (one factorisation per table object and configuration; the configuration
+    in force by default, see :func:`.backend.configure`)."""
+    config = config or current_config()
+    per_table = _ENGINES.setdefault(table, {})
+    eng = per_table.get(config)
     if eng is None:
-        eng = Engine(table)
-        _ENGINES[table] = eng
+        eng = Engine(table, config)
+        per_table[config] = eng
     return eng
