@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-WIOD2011 = REPO.parent / "shared" / "data" / "wiod2013" / "wiot_2011.parquet"
+from _jobs import cache_table, run_job, wiod2011
 
 CHILD = r"""
 import json, resource, sys, time, warnings
@@ -67,28 +64,13 @@ print(json.dumps(out))
 
 
 def make_cache(name: str, folder: Path) -> Path:
-    from dualcirc.tables.store import save_table
     from dualcirc.testing import icio_shaped
 
     if name == "icio4050":
-        table = icio_shaped()
-    elif name == "wiod2011":
-        if not WIOD2011.exists():
-            raise SystemExit(f"{WIOD2011} not found; run with --tables icio4050")
-        from dualcirc.readers.wiod import read_wiod2013
-        table = read_wiod2013(WIOD2011)
-    else:
-        raise SystemExit(f"unknown table {name!r}")
-    path = folder / f"{name}.npz"
-    save_table(table, path)
-    return path
-
-
-def run(job: str, cache: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, job, str(cache)], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise SystemExit(f"{job} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        return cache_table(icio_shaped(), name, folder)
+    if name == "wiod2011":
+        return cache_table(wiod2011(), name, folder)
+    raise SystemExit(f"unknown table {name!r}")
 
 
 def main() -> None:
@@ -102,9 +84,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.tables.split(","):
             cache = make_cache(name, Path(tmp))
-            base = run("baseline", cache)
-            dec = run("decompositions", cache)
-            low = run("low_memory", cache)
+            base = run_job(CHILD, "baseline", cache)
+            dec = run_job(CHILD, "decompositions", cache)
+            low = run_job(CHILD, "low_memory", cache)
             baseline = base["lu_s"] + base["inverse_s"]
             both = dec["wwz_s"] + dec["bm_source_s"]
             rows.append({"table": name, "baseline": base, "decompositions": dec, "low_memory": low})

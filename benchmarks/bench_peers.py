@@ -22,11 +22,10 @@ Run:  python benchmarks/bench_peers.py
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from _jobs import REPO, run_job
+
 sys.path.insert(0, str(REPO / "tests"))
 
 #: peer timings on WIOD 2013, 2011 quoted in issue 3 (seconds; measured elsewhere, R not installable here)
@@ -85,13 +84,6 @@ def agreement() -> list[tuple[str, int, float]]:
     return out
 
 
-def timing(job: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, job], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise SystemExit(f"{job} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     import warnings
 
@@ -103,7 +95,7 @@ def main() -> None:
     print("Speed on WIOD 2013, 2011 (1,435 cells), ours in a fresh process including the LU (and L where needed):")
     timings = []
     for job, (peer, seconds) in QUOTED.items():
-        t = timing(job)
+        t = run_job(CHILD, job)
         timings.append({**t, "peer": peer, "peer_quoted_s": seconds, "ratio": seconds / t["total_s"]})
         print(f"  {job}: {t['total_s']:.2f} s ({t['rows']:,} rows; LU {t['lu_s']:.2f} s + measure "
               f"{t['measure_s']:.2f} s; peak {t['peak_rss_gb']:.2f} GB) vs {peer} {seconds} s quoted "

@@ -78,13 +78,36 @@ def test_sparse_lu_solves_equal_dense_and_L_comes_from_dense_factors():
     np.testing.assert_allclose(fp_sparse, fp_dense, rtol=1e-11)
 
 
-@pytest.mark.parametrize("kind", ["dense", "sparse"])
-def test_condition_estimate_bounds_the_exact_value(kind):
+@pytest.mark.parametrize("kind,be", [("dense", GENERIC), ("dense", backend.HOST), ("sparse", GENERIC)],
+                         ids=["dense-hager", "dense-lapack-gecon", "sparse-hager"])
+def test_condition_estimate_bounds_the_exact_value(kind, be):
     rng = np.random.default_rng(11)
     M = np.eye(30) - rng.random((30, 30)) * (rng.random((30, 30)) < 0.3) / 10
+    M[0, 1:] *= 20                                                    # 1- and infinity-norm estimates differ
     exact = 1.0 / (np.linalg.norm(M, 1) * np.linalg.norm(np.linalg.inv(M), 1))
-    lu = backend.factorise(M.copy(), kind=kind, backend=GENERIC)
+    wrong_norm = 1.0 / (np.linalg.norm(M, np.inf) * np.linalg.norm(np.linalg.inv(M), np.inf))
+    assert exact > 3 * wrong_norm                                     # so the bounds below tell them apart
+    lu = backend.factorise(M.copy(), kind=kind, backend=be)
     assert exact * (1 - 1e-12) <= lu.rcond <= 3 * exact               # Hager: ||M^-1|| estimated from below
+
+
+@pytest.mark.parametrize("be", [backend.HOST, GENERIC], ids=["host", "generic"])
+def test_dense_factors_solve_both_ways_and_invert_row_major(be):
+    """DenseLU factorises M' in M's own memory (no copy on the host) and swaps ``trans``; results are M's."""
+    rng = np.random.default_rng(4)
+    M = np.eye(40) - rng.random((40, 40)) / 50
+    M[3, 7] = -0.2                                                    # an entry of each sign
+    work = M.copy()
+    lu = backend.DenseLU(be, work)
+    if be is backend.HOST:
+        assert np.shares_memory(lu.factors[0], work)
+    R = rng.normal(size=(40, 3))
+    np.testing.assert_allclose(lu.solve(R), np.linalg.solve(M, R), rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(lu.solve(R, trans=True), np.linalg.solve(M.T, R), rtol=1e-13, atol=1e-14)
+    inv = lu.inverse()
+    assert inv.flags.c_contiguous
+    np.testing.assert_allclose(inv, np.linalg.inv(M), rtol=1e-13, atol=1e-15)
+    assert backend.one_norm(M, block=7) == pytest.approx(np.linalg.norm(M, 1), rel=1e-15)
 
 
 @pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")

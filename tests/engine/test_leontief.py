@@ -44,7 +44,15 @@ def test_engine_identities_on_random_tables(seed, G, N, zeros):
     X = np.random.default_rng(seed).random((t.n, 3))
     np.testing.assert_allclose(e.apply_LD(X), e.LD_dense() @ X, atol=1e-12)
     np.testing.assert_allclose(e.apply_LD_T(X), e.LD_dense().T @ X, atol=1e-12)
-    assert L.min() >= -1e-12
+    assert L.min() >= -1e-12 and L.flags.c_contiguous
+    # quantities the engine reads from Z without forming A (METHODS.md 8.1-8.2)
+    np.testing.assert_allclose(e.column_sums_A, e.A.sum(0), rtol=1e-14, atol=1e-15)
+    assert e.nonnegative_A == bool(np.all(e.A >= 0))
+    assert e.density == np.count_nonzero(e.A) / t.n ** 2
+    np.testing.assert_allclose(e.va_multipliers, e.v @ L, atol=1e-12)
+    S = np.vstack([s.values * e.inv_x for s in t.satellites.values()])
+    np.testing.assert_allclose(e.satellite_intensities, S, rtol=1e-15)
+    np.testing.assert_allclose(e.satellite_multipliers, S @ L, rtol=1e-10, atol=1e-12 * np.abs(S @ L).max())
     d = e.diagnostics()
     assert d["max_abs_vL_minus_1"] < 1e-12 and d["max_rel_Ly_minus_x"] < 1e-12
 
@@ -66,6 +74,26 @@ def test_unproductive_table_raises_with_offending_columns():
     assert e.spectral_radius() > 1.0
     with pytest.raises(SingularLeontiefError, match=r"R/a \(column sum 1.4000\)"):
         e.lu
+
+
+def test_negative_coefficients_take_the_spectral_check_and_solve_exactly():
+    """Negative intermediate entries (e.g. from a competitive-table conversion, METHODS.md 1.7) turn off the
+    Hawkins-Simon shortcut; the power iteration accepts the table and the solves stay exact."""
+    Z = np.array([[20.0, -5.0, 10.0], [30.0, 10.0, 0.0], [5.0, 40.0, 25.0]])
+    x = np.array([100.0, 120.0, 90.0])
+    t = IOTable.from_arrays(Z, (x - Z.sum(1))[:, None], x, regions=["R"], sectors=["a", "b", "c"])
+    e = engine_for(t)
+    assert not e.nonnegative_A and e.spectral_radius() < 1.0
+    np.testing.assert_allclose(e.L, np.linalg.inv(np.eye(3) - e.A), rtol=1e-13)
+    np.testing.assert_allclose(e.solve(t.y), x, rtol=1e-13)
+
+
+def test_cached_multipliers_are_read_only():
+    t = random_icio(2, 3, seed=8)
+    e = engine_for(t)
+    for cached in (e.va_multipliers, e.satellite_intensities, e.satellite_multipliers):
+        with pytest.raises(ValueError, match="read-only"):
+            cached[0] = 1.0
 
 
 def test_engine_is_cached_per_table():

@@ -34,6 +34,12 @@ def safe_divide(num: np.ndarray, den: np.ndarray, zero_div: str = "nan") -> np.n
     return out
 
 
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """A cached result made read-only, so that no caller can alter what the next one reads."""
+    a.flags.writeable = False
+    return a
+
+
 class Engine:
     """Factorises I - A once and serves every measure of one table, on the backend of ``config``."""
 
@@ -90,9 +96,23 @@ class Engine:
         return AF
 
     # ------------------------------------------------------------------ factorisation (1.2, 0.6-5, 8.1)
+    @cached_property
+    def nonnegative_A(self) -> bool:
+        """Whether A >= 0, read from Z and the sign of 1/x column by column (no n x n temporary)."""
+        Z, inv_x = self.table.Z, self.inv_x
+        if Z.size == 0:
+            return True
+        low, high = Z.min(0), Z.max(0)
+        return bool(np.all(((inv_x > 0) & (low >= 0)) | ((inv_x < 0) & (high <= 0)) | (inv_x == 0)))
+
+    @cached_property
+    def column_sums_A(self) -> np.ndarray:
+        """u'A, from the column sums of Z."""
+        return self.table.Z.sum(0) * self.inv_x
+
     def _check_productive(self) -> None:
-        colsum = self.A.sum(0)
-        if np.all(colsum < 1.0) and np.all(self.A >= 0):
+        colsum = self.column_sums_A
+        if np.all(colsum < 1.0) and self.nonnegative_A:
             return  # Hawkins-Simon: every column sum < 1 with A >= 0 => rho(A) < 1
         rho = self.spectral_radius()
         if rho >= RHO_MAX:
@@ -121,14 +141,22 @@ class Engine:
         return rho
 
     def _I_minus_A(self) -> np.ndarray:
-        IA = -self.A
+        """A fresh I - A (the factorisation overwrites it), in one n x n array: from A when A is already formed,
+        else straight from Z and 1/x, so that solve-type work never holds A (METHODS.md 8.1-8.2)."""
+        if "A" in self.__dict__:
+            IA = np.negative(self.A)
+        else:
+            IA = np.multiply(self.table.Z, -self.inv_x[None, :])
         IA[np.diag_indices(self.table.n)] += 1.0
         return IA
 
     @cached_property
     def density(self) -> float:
         """Share of non-zero technical coefficients (decides dense or sparse LU, METHODS.md 8.3)."""
-        return float(np.count_nonzero(self.A)) / max(self.table.n, 1) ** 2
+        Z = self.table.Z
+        idle = np.flatnonzero(self.inv_x == 0)   # zero-output columns of A are 0 whatever Z holds there
+        nonzero = np.count_nonzero(Z) - (np.count_nonzero(Z[:, idle]) if idle.size else 0)
+        return float(nonzero) / max(self.table.n, 1) ** 2
 
     def _checked(self, lu: DenseLU | SparseLU) -> DenseLU | SparseLU:
         if not lu.rcond >= RCOND_MIN:  # also catches a NaN estimate
@@ -166,9 +194,9 @@ class Engine:
         """The explicit global Leontief inverse (n x n), always from dense factors (never densified from a
         sparse LU, METHODS.md 8.3).  Formed only for measures that need its blocks."""
         L = self.dense_lu.inverse()
-        if np.all(self.A >= 0):
+        if self.nonnegative_A:
             low = L.min()
-            if low < -1e-12 * max(1.0, np.abs(L).max()):
+            if low < -1e-12 * max(1.0, float(L.max()), -low):  # max|L| without an n x n temporary
                 raise SingularLeontiefError(f"the Leontief inverse has a negative entry ({low:.3e}) although "
                                             "A >= 0: the table is numerically unstable (METHODS.md 0.6-5)")
         return L
@@ -177,6 +205,24 @@ class Engine:
         """How this engine computes: backend, LU kind (dense/sparse) and the measured density of A."""
         return {"backend": self.backend.name, "lu": self.lu.kind, "lu_policy": self.config.lu,
                 "density_A": self.density}
+
+    # ------------------------------------------------------------------ multipliers shared by measures (1.4)
+    @cached_property
+    def va_multipliers(self) -> np.ndarray:
+        """v'L (n): one transposed solve, shared by the multiplier, footprint and diagnostic measures."""
+        return _frozen(self.solve_T(self.v))
+
+    @cached_property
+    def satellite_intensities(self) -> np.ndarray:
+        """S = F x^-1 (m x n, satellites in table order); 0 in zero-output cells."""
+        rows = [s.values * self.inv_x for s in self.table.satellites.values()]
+        return _frozen(np.vstack(rows) if rows else np.zeros((0, self.table.n)))
+
+    @cached_property
+    def satellite_multipliers(self) -> np.ndarray:
+        """S L (m x n), all satellites by one multi-right-hand-side transposed solve."""
+        S = self.satellite_intensities
+        return _frozen(self.solve_T(S.T).T if len(S) else S.copy())
 
     # ------------------------------------------------------------------ local inverse (1.2)
     @cached_property
@@ -254,10 +300,7 @@ class Engine:
     def diagnostics(self) -> dict[str, float]:
         """max|v'L - u'| over active cells (with import content for national tables) and max|Ly - x|."""
         t = self.table
-        content = self.v.copy()
-        if self.Am is not None:
-            content = content + self.Am.sum(0)
-        vl = self.solve_T(content)
+        vl = self.va_multipliers if self.Am is None else self.solve_T(self.v + self.Am.sum(0))
         x_rec = self.solve(t.y)
         scale = max(1.0, float(np.abs(t.x).max()))
         return {

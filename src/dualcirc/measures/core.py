@@ -163,9 +163,20 @@ def _satellite_names(table: IOTable, satellites: str | Sequence[str] | None, *, 
     return names
 
 
+def _satellite_rows(table: IOTable, names: Sequence[str]) -> list[int]:
+    """Positions of the named satellites in the engine's satellite arrays (table order)."""
+    order = list(table.satellites)
+    return [order.index(s) for s in names]
+
+
 def _intensities(table: IOTable, engine: Engine, names: Sequence[str]) -> np.ndarray:
     """S = F x^-1 (m x n) for the named satellites; 0 in zero-output cells."""
-    return np.vstack([table.satellites[s].values * engine.inv_x for s in names])
+    return engine.satellite_intensities[_satellite_rows(table, names)]
+
+
+def _satellite_multipliers(table: IOTable, engine: Engine, names: Sequence[str]) -> np.ndarray:
+    """S L (m x n) for the named satellites, from the engine's cached products."""
+    return engine.satellite_multipliers[_satellite_rows(table, names)]
 
 
 def _satellite_unit(table: IOTable, name: str) -> str:
@@ -190,7 +201,7 @@ def value_added_multipliers(table: IOTable, *, split: bool = True, engine: Engin
     (METHODS.md 0.4, 1.4; the VBdom / VBfor of Borin & Mancini 2019).  The split costs G transposed solves."""
     e = _engine(table, engine)
     perimeter = _perimeter(table)
-    total = _mask_inactive(e, e.solve_T(e.v))
+    total = _mask_inactive(e, e.va_multipliers)
     blocks = [_cell_block(table, "va_multiplier", total, perimeter=perimeter)]
     if split:
         phi_T = e.solve_T(e.v[:, None] * _region_indicator(table))  # Phi' (n x G)
@@ -263,7 +274,7 @@ def satellite_multipliers(table: IOTable, satellites: str | Sequence[str] | None
     e = _engine(table, engine)
     names = _satellite_names(table, satellites)
     S = _intensities(table, e, names)
-    M = _row_multipliers(e, S)
+    M = _satellite_multipliers(table, e, names)
     blocks = []
     for k, name in enumerate(names):
         unit = _satellite_unit(table, name)
@@ -342,7 +353,7 @@ def type2_multipliers(table: IOTable, satellites: str | Sequence[str] | None = (
 # ---------------------------------------------------------------------------------------------- footprints (1.4)
 def _footprint_parts(table: IOTable, e: Engine, names: Sequence[str]):
     """Multipliers M = S L (m x n), household direct stressors (m x G) and the per-region production totals."""
-    M = _row_multipliers(e, _intensities(table, e, names))
+    M = _satellite_multipliers(table, e, names)
     household = np.vstack([np.zeros(table.G) if table.satellites[s].household is None
                            else table.satellites[s].household for s in names])
     F = np.vstack([table.satellites[s].values for s in names])
