@@ -2,15 +2,14 @@
 exit code 2), and --gpu refused with the reason where cupy cannot run."""
 from __future__ import annotations
 
-import pytest
-from typer.testing import CliRunner
+from functools import partial
 
-from dualcirc.cli import common
-from dualcirc.cli.app import app
+import pytest
+
+import cli_runner
 from dualcirc.cli.common import EXIT_ERROR
 from dualcirc.engine.backend import cupy_status
 
-runner = CliRunner()
 SPEC = """\
 output: out
 tables:
@@ -27,12 +26,6 @@ cluster: {workers: 1, processes: false}
 """
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(common.console, "width", 200)
-    monkeypatch.setattr(common.err_console, "width", 200)
-
-
 @pytest.fixture
 def spec(tmp_path):
     path = tmp_path / "batch.yaml"
@@ -40,8 +33,7 @@ def spec(tmp_path):
     return path
 
 
-def invoke(*args):
-    return runner.invoke(app, ["batch", *map(str, args)])
+invoke = partial(cli_runner.invoke, "batch")
 
 
 def test_dry_run_run_and_what_is_left(spec):

@@ -5,47 +5,13 @@ from __future__ import annotations
 import json
 
 import openpyxl
-import pytest
-from typer.testing import CliRunner
 
+from cli_runner import assert_clean_error, invoke
 from shared_paths import shared_file
 from dualcirc import __version__
-from dualcirc.cli import common
-from dualcirc.cli.app import app
-from dualcirc.cli.common import EXIT_ERROR
 from dualcirc.report import MANIFEST
-from dualcirc.tables.store import load_table, save_table
+from dualcirc.tables.store import load_table
 from dualcirc.testing import random_icio
-
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    """Rich wraps at 80 columns when not on a terminal; a wide console keeps each fact on one line."""
-    monkeypatch.setattr(common.console, "width", 200)
-    monkeypatch.setattr(common.err_console, "width", 200)
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli") / "random.npz"
-    save_table(random_icio(4, 3, seed=7), path)
-    return path
-
-
-def invoke(*args: str):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def assert_clean_error(result, *words: str) -> None:
-    """Exit code 2, one line on stderr that names the problem, no traceback."""
-    assert result.exit_code == EXIT_ERROR, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in lines[0]
 
 
 def test_version():

@@ -4,43 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from dualcirc.cli import common
-from dualcirc.cli.app import app
-from dualcirc.cli.common import EXIT_ERROR
+from cli_runner import assert_clean_error, invoke
 from dualcirc.measures import circulation as circ
 from dualcirc.measures.output import read_provenance
-from dualcirc.tables.store import save_table
-from dualcirc.testing import random_icio
-
-runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(common.console, "width", 250)
-    monkeypatch.setattr(common.err_console, "width", 250)
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    path = tmp_path_factory.mktemp("circulation") / "random.npz"
-    save_table(random_icio(4, 3, seed=7), path)
-    return path
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def assert_clean_error(result, *words: str) -> None:
-    assert result.exit_code == EXIT_ERROR, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in lines[0], lines[0]
+@pytest.fixture
+def console_widths():
+    return 250, 250
 
 
 def test_absorption_of_china_on_the_default_dataset(tmp_path):

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from dualcirc.cli import common
-from dualcirc.cli.app import app
-from dualcirc.cli.common import EXIT_ERROR
-
-runner = CliRunner()
+from cli_runner import assert_clean_error, invoke
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(common.console, "width", 250)
-    monkeypatch.setattr(common.err_console, "width", 250)
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def assert_clean_error(result, *words: str) -> None:
-    assert result.exit_code == EXIT_ERROR, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
+@pytest.fixture
+def console_widths():
+    return 250, 250
 
 
 def test_dependence_nbs_and_provinces(tmp_path):

@@ -4,21 +4,19 @@ exit code 2, nothing written)."""
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
+import cli_runner
+from cli_runner import assert_clean_error
 from dualcirc import datasets
 from dualcirc.cli import common
-from dualcirc.cli.app import app
-from dualcirc.cli.common import EXIT_ERROR
 from dualcirc.measures import gvc, vat
 from dualcirc.measures.output import read_provenance
 
-runner = CliRunner()
 _load = datasets.load
 
 
@@ -31,21 +29,9 @@ def _builtin(name: str = datasets.DEFAULT, year: int | None = None):
 def shared_table(monkeypatch):
     """One table object for the module, so every command reuses its factorisation (the CLI path is unchanged)."""
     monkeypatch.setattr(common.datasets, "load", _builtin)
-    monkeypatch.setattr(common.console, "width", 200)
-    monkeypatch.setattr(common.err_console, "width", 200)
 
 
-def invoke(*args):
-    return runner.invoke(app, ["decompose", *[str(a) for a in args]])
-
-
-def assert_clean_error(result, *words: str) -> None:
-    assert result.exit_code == EXIT_ERROR, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in lines[0], lines[0]
+invoke = partial(cli_runner.invoke, "decompose")
 
 
 def country(df: pd.DataFrame, key: str = "exporter") -> pd.Series:

@@ -3,27 +3,16 @@ error paths (a rejected file lists its bad rows and ends with one red line and e
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from dualcirc.cli import common
-from dualcirc.cli.app import app
+import cli_runner
 from dualcirc.cli.common import EXIT_ERROR
 from dualcirc.city.registry import Registry
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(common.console, "width", 200)
-    monkeypatch.setattr(common.err_console, "width", 200)
-
-
-def invoke(*args):
-    return runner.invoke(app, ["firms", *map(str, args)])
+invoke = partial(cli_runner.invoke, "firms")
 
 
 @pytest.fixture(scope="module")

@@ -7,21 +7,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from dualcirc.cli import common
-from dualcirc.cli.app import app
-from dualcirc.cli.common import EXIT_ERROR
+from cli_runner import assert_clean_error, invoke
 from dualcirc.tables.store import save_table
 from dualcirc.testing import random_icio
-
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(common.console, "width", 200)
-    monkeypatch.setattr(common.err_console, "width", 200)
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +23,6 @@ def caches(tmp_path_factory):
         save_table(random_icio(4, 3, seed=seed).with_meta(year=year), path)
         paths.append(path)
     return paths
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def assert_clean_error(result, *words):
-    assert result.exit_code == EXIT_ERROR, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
-    for word in words:
-        assert word in lines[0]
 
 
 def test_sda_on_builtin_wiod_writes_results(tmp_path):

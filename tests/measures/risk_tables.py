@@ -1,8 +1,6 @@
 """Tables for the chain-security tests (METHODS.md 6; POLICY_SYSTEMS.md 2.2), imported by test_risk.py and
-test_chain.py (pytest puts this folder on sys.path).
+test_chain.py (pytest puts this folder on sys.path); national MRIOs come from ``dualcirc.testing.open_economy``.
 
-* ``open_table``: a closed random ICIO with one region cut out, whose purchases become the export vector and whose
-  sales the non-competitive imports Zm / Ym of the others (a national MRIO, METHODS.md 4.3);
 * ``bottleneck_table``: a hand-made 2 x 2 table in which a cut must spread through a supplier without final demand;
 * ``explicit``: dense inverses for checking closed forms (small tables only).
 """
@@ -17,20 +15,6 @@ from dualcirc import datasets
 from dualcirc.errors import TableWarning
 from dualcirc.tables.model import IOTable
 from dualcirc.testing import random_icio
-
-
-def open_table(closed: IOTable, outside: int) -> IOTable:
-    G, N, C = closed.G, closed.N, len(closed.fd_categories)
-    keep_regions = [g for g in range(G) if g != outside]
-    keep = np.concatenate([np.arange(g * N, (g + 1) * N) for g in keep_regions])
-    gone = np.arange(outside * N, (outside + 1) * N)
-    exports = closed.Z[np.ix_(keep, gone)].sum(1) + closed.Y[keep][:, outside].sum(1)
-    return IOTable.from_arrays(
-        closed.Z[np.ix_(keep, keep)], closed.Y[keep][:, keep_regions], closed.x[keep],
-        regions=[closed.regions[g] for g in keep_regions], sectors=closed.sectors,
-        fd_categories=closed.fd_categories, va=closed.W[:, keep], va_rows=closed.va_rows, exports=exports,
-        Zm=closed.Z[np.ix_(gone, keep)], Ym=closed.Y[gone][:, keep_regions].reshape(N, G - 1, C),
-        satellites=None)
 
 
 def bottleneck_table() -> IOTable:

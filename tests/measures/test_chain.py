@@ -17,12 +17,9 @@ from dualcirc.errors import OptionError
 from dualcirc.labels import t
 from dualcirc.measures import chain, risk
 from dualcirc.measures.output import read_provenance
-from risk_tables import explicit, icio, nbs2020, open_table, wiod2011
-
-
-def close(lhs, rhs, rtol=1e-10):
-    lhs, rhs = np.asarray(lhs, float), np.asarray(rhs, float)
-    np.testing.assert_allclose(lhs, rhs, rtol=0, atol=rtol * max(1.0, float(np.nanmax(np.abs(rhs)))))
+from dualcirc.testing import open_economy
+from measure_checks import close
+from risk_tables import explicit, icio, nbs2020, wiod2011
 
 
 def in_table_order(frame: pd.DataFrame, table, column: str) -> np.ndarray:
@@ -30,7 +27,7 @@ def in_table_order(frame: pd.DataFrame, table, column: str) -> np.ndarray:
     return keyed.loc[list(table.cells)].to_numpy()
 
 
-@pytest.mark.parametrize("make", [lambda: icio(21), lambda: open_table(icio(22, 0), outside=0)])
+@pytest.mark.parametrize("make", [lambda: icio(21), lambda: open_economy(icio(22, 0), outside=0)])
 def test_upstream_and_downstream_are_columns_of_L_and_rows_of_G(make):
     table = make()
     e = explicit(table)

@@ -12,9 +12,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from measure_checks import RTOL, SETTINGS, close
 from shared_paths import REPO, shared_file
 from dualcirc import datasets
 from dualcirc.engine.leontief import engine_for
@@ -27,20 +28,9 @@ from dualcirc.readers.wiod import read_wiod2013
 from dualcirc.tables.model import IOTable
 from dualcirc.testing import open_economy, random_icio
 
-RTOL = 1e-10                      # n <= 500 (METHODS.md 8.5)
 REAL_RTOL = 1e-8                  # n <= 10^4
-SETTINGS = settings(max_examples=20, deadline=None, database=None)
 CEADS = REPO / "tests" / "fixtures" / "ceads_mrio_2017_excerpt.xlsx"
 ICIO = REPO / "tests" / "fixtures" / "oecd_icio2021_excerpt" / "ICIO2021_2018.csv"
-
-
-def close(got, want, rtol=RTOL):
-    """|got - want| <= rtol * max(1, max|want|) (METHODS.md 8.5); NaN (shares of a zero denominator) must match."""
-    got, want = np.asarray(got, float), np.asarray(want, float)
-    assert got.shape == want.shape
-    assert np.array_equal(np.isnan(got), np.isnan(want))
-    got, want = got[~np.isnan(want)], want[~np.isnan(want)]
-    assert np.abs(got - want).max(initial=0.0) <= rtol * max(1.0, np.abs(want).max(initial=0.0))
 
 
 def terms(df: pd.DataFrame, names=None) -> pd.DataFrame:
@@ -227,12 +217,10 @@ def test_bad_input_is_named():
         circ.nested(table)
     with pytest.raises(InputError, match="needs regions assigned to nations"):
         circ.border_crossing(table)
-    with pytest.raises(OptionError, match="perimeter='nation' needs"):
-        circ.absorption(table, perimeter="nation")
-    with pytest.raises(OptionError, match="by must be"):
-        circ.absorption(table, by="product")
-    with pytest.raises(OptionError, match="inventories must be"):
-        circ.absorption(table, inventories="drop")
+    for options, message in (({"perimeter": "nation"}, "perimeter='nation' needs"), ({"by": "product"}, "by must be"),
+                             ({"inventories": "drop"}, "inventories must be")):
+        with pytest.raises(OptionError, match=message):
+            circ.absorption(table, **options)
     national = datasets.load("china_nbs42", 2020)
     with pytest.raises(InputError, match="production view .* needs an inter-country table"):
         circ.production(national)

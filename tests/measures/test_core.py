@@ -6,10 +6,10 @@ import warnings
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pymrio
 import pytest
 
+from measure_checks import close, values
 from shared_paths import shared_file
 from dualcirc.engine import engine_for
 from dualcirc.errors import InputError, OptionError, TableWarning
@@ -20,18 +20,6 @@ from dualcirc.readers.wiod import read_wiod2013
 from dualcirc.tables.model import IOTable, Satellite, TableMeta
 from dualcirc.tables.pymrio_bridge import from_pymrio, to_pymrio
 from dualcirc.testing import random_icio
-
-
-def values(df: pd.DataFrame, indicator: str, **where) -> np.ndarray:
-    sel = df[df["indicator"] == indicator]
-    for column, value in where.items():
-        sel = sel[sel[column] == value]
-    return sel["value"].to_numpy()
-
-
-def close(a, b, rtol=1e-10):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    np.testing.assert_allclose(a, b, rtol=0, atol=rtol * max(1.0, float(np.nanmax(np.abs(b)))))
 
 
 # ---------------------------------------------------------------------------------------------- Miller & Blair
@@ -90,6 +78,15 @@ def assert_agrees_with_pymrio(table: IOTable, io: pymrio.IOSystem, extension) ->
 def test_agrees_with_pymrio_on_random_tables(zero_output_cells):
     table = random_icio(4, 3, seed=11, zero_output_cells=zero_output_cells)
     io = to_pymrio(table).calc_all(include_ghosh=True)  # satellites' household stressors in the HFCE columns
+    assert_agrees_with_pymrio(table, io, io.satellites)
+
+
+def test_agrees_with_pymrio_on_the_miller_blair_table(miller_blair):
+    """The textbook table (with a stand-in employment account, 0.1 and 0.05 jobs per unit) through pymrio."""
+    jobs = {"jobs": Satellite("jobs", miller_blair.x * np.array([0.1, 0.05]), "persons")}
+    table = IOTable.from_arrays(miller_blair.Z, miller_blair.Y, miller_blair.x, regions=["MB"],
+                                sectors=["S1", "S2"], satellites=jobs)
+    io = to_pymrio(table).calc_all(include_ghosh=True)
     assert_agrees_with_pymrio(table, io, io.satellites)
 
 
@@ -286,16 +283,11 @@ def test_weighted_linkages_and_weight_errors(icio):
     lk = core.linkages(icio, weights=w)
     close(np.nansum(w / w.sum() * values(lk, "backward_linkage")), 1.0)
     assert lk.attrs["options"]["weights"] == "user vector"
-    with pytest.raises(OptionError, match="one entry per cell"):
-        core.linkages(icio, weights=np.ones(3))
-    with pytest.raises(OptionError, match="non-negative"):
-        core.linkages(icio, weights=-w)
-    with pytest.raises(OptionError, match="weights must be one of"):
-        core.linkages(icio, weights="employment")
-    with pytest.raises(OptionError, match="forward_basis"):
-        core.linkages(icio, forward_basis="rows")
-    with pytest.raises(OptionError, match="scope"):
-        core.linkages(icio, scope="country")
+    for options, message in (({"weights": np.ones(3)}, "one entry per cell"), ({"weights": -w}, "non-negative"),
+                             ({"weights": "employment"}, "weights must be one of"),
+                             ({"forward_basis": "rows"}, "forward_basis"), ({"scope": "country"}, "scope")):
+        with pytest.raises(OptionError, match=message):
+            core.linkages(icio, **options)
 
 
 def test_key_sector_ties_count_as_weak():

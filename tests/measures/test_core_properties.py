@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from measure_checks import close, values
 from shared_paths import shared_file
 from dualcirc.engine import engine_for
 from dualcirc.errors import OptionError
@@ -23,20 +23,6 @@ from dualcirc.measures import core
 from dualcirc.readers.wiod import read_wiod2013
 from dualcirc.tables.model import IOTable, Satellite
 from dualcirc.testing import random_icio
-
-
-def assert_close(lhs, rhs, rtol):
-    lhs, rhs = np.asarray(lhs, float), np.asarray(rhs, float)
-    scale = max(1.0, float(np.nanmax(np.abs(rhs))) if rhs.size else 1.0)
-    np.testing.assert_allclose(lhs, rhs, rtol=0, atol=rtol * scale)
-
-
-def values(df: pd.DataFrame, indicator: str, **where) -> np.ndarray:
-    """The n-vector (or rows) of one indicator of a long result, in the table's cell order."""
-    sel = df[df["indicator"] == indicator]
-    for column, value in where.items():
-        sel = sel[sel[column] == value]
-    return sel["value"].to_numpy()
 
 
 def rtol_for(table: IOTable) -> float:
@@ -47,14 +33,14 @@ def rtol_for(table: IOTable) -> float:
 def check_i1_leontief(table: IOTable) -> None:
     """I1 (1.1-1.2): u'A + v' = u'; v'L = u'; Ly = x; L = I + AL; intra + feedback + spillover = u'L."""
     e, tol, act = engine_for(table), rtol_for(table), engine_for(table).active
-    assert_close((e.A.sum(0) + e.v)[act], np.ones(act.sum()), tol)
-    assert_close(values(core.value_added_multipliers(table, split=False), "va_multiplier")[act], 1.0, tol)
-    assert_close(e.solve(table.y), table.x, tol)
+    close((e.A.sum(0) + e.v)[act], np.ones(act.sum()), tol)
+    close(values(core.value_added_multipliers(table, split=False), "va_multiplier")[act], 1.0, tol)
+    close(e.solve(table.y), table.x, tol)
     if table.n <= 500:
-        assert_close(e.L, np.eye(table.n) + e.A @ e.L, tol)
+        close(e.L, np.eye(table.n) + e.A @ e.L, tol)
     split = core.multiplier_split(table)
     by_cell = split.groupby(["region", "sector"], sort=False)["value"].sum(min_count=1).to_numpy()
-    assert_close(by_cell[act], values(core.output_multipliers(table), "output_multiplier")[act], tol)
+    close(by_cell[act], values(core.output_multipliers(table), "output_multiplier")[act], tol)
 
 
 def check_i2_ghosh(table: IOTable) -> None:
@@ -62,8 +48,8 @@ def check_i2_ghosh(table: IOTable) -> None:
     e, tol, act = engine_for(table), rtol_for(table), engine_for(table).active
     B = e.B[np.ix_(act, act)]
     explicit = np.linalg.solve(np.eye(B.shape[0]) - B, np.eye(B.shape[0]))
-    assert_close(e.G_gh[np.ix_(act, act)], explicit, tol)
-    assert_close(e.ghosh_solve_T(table.va)[act], table.x[act], tol)
+    close(e.G_gh[np.ix_(act, act)], explicit, tol)
+    close(e.ghosh_solve_T(table.va)[act], table.x[act], tol)
 
 
 def check_i3_local_inverse(table: IOTable, regions=None) -> None:
@@ -73,7 +59,7 @@ def check_i3_local_inverse(table: IOTable, regions=None) -> None:
     L4 = e.L.reshape(G, N, G, N)
     M = np.einsum("aibk,bkaj->aij", e.AF.reshape(G, N, G, N), L4)  # M_s = A^F_{s.} L_{.s}, all s
     L_ss = L4[np.arange(G), :, np.arange(G), :]
-    assert_close(L_ss, e.LD_blocks @ (np.eye(N) + M), tol)
+    close(L_ss, e.LD_blocks @ (np.eye(N) + M), tol)
     for s in (range(G) if regions is None else regions):
         cols = slice(s * N, (s + 1) * N)
         A_not = e.A.copy()
@@ -83,8 +69,8 @@ def check_i3_local_inverse(table: IOTable, regions=None) -> None:
         A_not[exports] = 0.0
         L_not_s = np.linalg.solve(np.eye(n) - A_not, np.eye(n)[:, cols])
         closed = np.linalg.solve((np.eye(N) + M[s]).T, e.L[:, cols].T).T
-        assert_close(L_not_s, closed, tol)
-        assert_close(L_not_s[cols], e.LD_blocks[s], tol)
+        close(L_not_s, closed, tol)
+        close(L_not_s[cols], e.LD_blocks[s], tol)
 
 
 def check_i4_footprints(table: IOTable) -> None:
@@ -95,14 +81,14 @@ def check_i4_footprints(table: IOTable) -> None:
     by_cat = core.footprints_by_category(table)
     for name, sat in table.satellites.items():
         M = np.nan_to_num(values(mult, "satellite_multiplier", stressor=name))
-        assert_close(M @ table.y, sat.values.sum(), tol)
+        close(M @ table.y, sat.values.sum(), tol)
         one = fp[fp["stressor"] == name]
         produced = one.loc[one["account"] == "production_based", "value"].sum()
         consumed = one.loc[one["account"] != "production_based", "value"].sum()
-        assert_close(consumed, produced, tol)
+        close(consumed, produced, tol)
         cba = one.loc[one["account"] == "consumption_based", "value"].to_numpy()
         cat = by_cat[by_cat["stressor"] == name].groupby("region", sort=False)["value"].sum().to_numpy()
-        assert_close(cat, cba, tol)
+        close(cat, cba, tol)
 
 
 def check_i5_linkages(table: IOTable) -> None:
@@ -115,15 +101,15 @@ def check_i5_linkages(table: IOTable) -> None:
             for ind in ("backward_linkage", "forward_linkage"):
                 v = values(lk, ind)
                 assert np.all(np.isnan(v[~act]))
-                assert_close(v[act].mean(), 1.0, tol)
+                close(v[act].mean(), 1.0, tol)
         dom = core.linkages(table, forward_basis=basis, scope="domestic")
         for ind in ("backward_linkage", "forward_linkage"):
             means = dom[dom["indicator"] == ind].groupby("region")["value"].mean()
-            assert_close(means.dropna().to_numpy(), 1.0, tol)
+            close(means.dropna().to_numpy(), 1.0, tol)
     weighted = core.linkages(table, weights="output")
     w = np.where(act, table.x, 0.0) / table.x[act].sum()
     for ind in ("backward_linkage", "forward_linkage"):
-        assert_close(np.nansum(w * values(weighted, ind)), 1.0, tol)
+        close(np.nansum(w * values(weighted, ind)), 1.0, tol)
 
 
 def explicit_extraction(table: IOTable, J: np.ndarray, variant: str, theta: float) -> np.ndarray:
@@ -155,19 +141,19 @@ def check_i6_extraction(table: IOTable, sets, single_cells, theta: float) -> Non
             t = 1.0 if variant == "complete" else theta
             res = core.hypothetical_extraction(table, cells=list(J), variant=variant, theta=t)
             loss = values(res.losses, "output_loss")
-            assert_close(loss, explicit_extraction(table, J, variant, t), tol)
+            close(loss, explicit_extraction(table, J, variant, t), tol)
             totals = res.totals.set_index("indicator")["value"]
-            assert_close(totals["gdp_loss"], e.v @ loss, tol)
+            close(totals["gdp_loss"], e.v @ loss, tol)
             if variant != "complete":
                 zero = core.hypothetical_extraction(table, cells=list(J), variant=variant, theta=0.0)
-                assert_close(values(zero.losses, "output_loss"), 0.0, tol)
+                close(values(zero.losses, "output_loss"), 0.0, tol)
     for variant in ("backward", "forward"):
         formula = core.extraction_single_cells(table, variant=variant, theta=theta)
         out, gdp = values(formula, "output_loss"), values(formula, "gdp_loss")
         for q in single_cells:
             ref = explicit_extraction(table, np.array([q]), variant, theta)
-            assert_close(out[q], ref.sum(), tol * max(1.0, float(np.abs(table.x).sum())))
-            assert_close(gdp[q], e.v @ ref, tol * max(1.0, float(np.abs(table.x).sum())))
+            close(out[q], ref.sum(), tol * max(1.0, float(np.abs(table.x).sum())))
+            close(gdp[q], e.v @ ref, tol * max(1.0, float(np.abs(table.x).sum())))
 
 
 # ---------------------------------------------------------------------------------------------- random tables

@@ -8,37 +8,15 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from shared_paths import shared_file
 from fixtures import leather as lf
+from measure_checks import SETTINGS, close, tables
 from dualcirc.errors import InputError, OptionError, TableWarning
 from dualcirc.measures import gvc, vat
 from dualcirc.tables.model import IOTable
 from dualcirc.testing import random_icio
-
-RTOL = 1e-10
-SETTINGS = settings(max_examples=20, deadline=None, database=None)
-
-
-@st.composite
-def tables(draw, negative: bool | None = None):
-    G = draw(st.integers(2, 4))
-    N = draw(st.integers(1, 3))
-    zeros = draw(st.integers(0, min(2, G * N - G)))
-    neg = draw(st.booleans()) if negative is None else negative
-    return random_icio(G, N, seed=draw(st.integers(0, 10_000)), negative_inventories=neg, zero_output_cells=zeros,
-                       satellites=False)
-
-
-def close(got, want, rtol=RTOL):
-    got, want = np.asarray(got, float), np.asarray(want, float)
-    assert got.shape == want.shape
-    both_nan = np.isnan(got) & np.isnan(want)
-    assert not (np.isnan(got) ^ np.isnan(want)).any()
-    gap = np.abs(np.where(both_nan, 0.0, got - want)).max(initial=0.0)
-    assert gap <= rtol * max(1.0, np.nanmax(np.abs(want), initial=0.0))
 
 
 def terms(df, key="region"):

@@ -14,13 +14,9 @@ from hypothesis import strategies as st
 from dualcirc.errors import InputError, OptionError, ReaderError, TableWarning
 from dualcirc.labels import t
 from dualcirc.measures import core, risk
-from risk_tables import bottleneck_table, explicit, icio, nbs2020, open_table, wiod2011
-
-
-def close(lhs, rhs, rtol=1e-10):
-    lhs, rhs = np.asarray(lhs, float), np.asarray(rhs, float)
-    scale = max(1.0, float(np.nanmax(np.abs(rhs))) if rhs.size else 1.0)
-    np.testing.assert_allclose(lhs, rhs, rtol=0, atol=rtol * scale)
+from dualcirc.testing import open_economy
+from measure_checks import close
+from risk_tables import bottleneck_table, explicit, icio, nbs2020, wiod2011
 
 
 def pick(df: pd.DataFrame, indicator: str, **where) -> pd.DataFrame:
@@ -63,7 +59,7 @@ def test_dependence_identities_on_random_tables(seed):
 
 
 def test_dependence_identities_on_open_and_real_tables():
-    check_dependence_identities(open_table(icio(2, 0), outside=4))
+    check_dependence_identities(open_economy(icio(2, 0), outside=4))
     check_dependence_identities(wiod2011(), importers=["CHN", "USA", "ROW"])
 
 
@@ -91,7 +87,7 @@ def test_look_through_reliance_is_the_explicit_LA_formula():
     tr = risk.look_through_reliance(table)
     got = tr.pivot(index="source", columns="importer", values="value").loc[list(table.regions), list(table.regions)]
     close(got.to_numpy(), expected)
-    national = open_table(icio(3, 0), outside=0)
+    national = open_economy(icio(3, 0), outside=0)
     e = explicit(national)
     Am = national.Zm / national.x[None, :]
     imports = pick(risk.look_through_reliance(national), "look_through_reliance", source=risk.IMPORTS)
@@ -284,7 +280,7 @@ def test_shock_woodbury_equals_explicit_solve(seed, theta):
 
 
 def test_shock_closed_forms_on_an_open_table():
-    table = open_table(icio(11, 0), outside=4)
+    table = open_economy(icio(11, 0), outside=4)
     check_shock_closed_forms(table, risk.make_shock(table, "imp", [risk.IMPORTS, "R02"], products=["S02"],
                                                     theta=0.6, importers="R01"))
 

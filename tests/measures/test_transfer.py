@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import measure_checks
 from shared_paths import shared_file
 from dualcirc import datasets
 from dualcirc.engine import engine_for
@@ -23,16 +25,11 @@ from dualcirc.measures import core, transfer as tr, vat
 from dualcirc.tables.model import IOTable, Satellite
 from dualcirc.testing import random_icio
 
-RTOL = 1e-10          # n <= 500 (METHODS.md 8.5)
 RTOL_REAL = 1e-8      # n <= 10^4
 SETTINGS = settings(max_examples=15, deadline=None, database=None)
 
 
-def close(got, want, rtol=RTOL):
-    got, want = np.asarray(got, float), np.asarray(want, float)
-    want = np.broadcast_to(want, got.shape) if want.ndim == 0 else want
-    assert got.shape == want.shape
-    assert np.abs(got - want).max(initial=0.0) <= rtol * max(1.0, np.abs(want).max(initial=0.0))
+close = partial(measure_checks.close, nan_ok=False)
 
 
 @pytest.fixture(autouse=True)

@@ -5,36 +5,22 @@ export-extracted inverse L^{not s} for psi and the sink approach."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
+import measure_checks
+from measure_checks import SETTINGS, tables
 from dualcirc.engine import engine_for
 from dualcirc.errors import OptionError
 from dualcirc.measures import gvc, vat
 from dualcirc.measures.perimeter import trade_context
 from dualcirc.testing import random_icio
 
-RTOL = 1e-10   # n <= 500 (METHODS.md 8.5)
-SETTINGS = settings(max_examples=20, deadline=None, database=None)
-
-
-@st.composite
-def tables(draw, negative: bool | None = None):
-    G = draw(st.integers(2, 4))
-    N = draw(st.integers(1, 3))
-    zeros = draw(st.integers(0, min(2, G * N - G)))
-    neg = draw(st.booleans()) if negative is None else negative
-    return random_icio(G, N, seed=draw(st.integers(0, 10_000)), negative_inventories=neg, zero_output_cells=zeros,
-                       satellites=False)
-
-
-def close(got, want, rtol=RTOL):
-    got, want = np.asarray(got, float), np.asarray(want, float)
-    assert got.shape == want.shape
-    assert np.abs(got - want).max(initial=0.0) <= rtol * max(1.0, np.abs(want).max(initial=0.0))
+close = partial(measure_checks.close, nan_ok=False)
 
 
 def _columns(df):

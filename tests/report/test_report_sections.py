@@ -12,28 +12,12 @@ from dualcirc.report.framework import ReportContext
 from dualcirc.report.sections.circulation import va_absorption_account, va_absorption_section
 from dualcirc.report.sections.core import key_sectors_section, multipliers_section
 from dualcirc.report.sections.trade import gross_trade, trade_dependence_section
-from dualcirc.tables.model import IOTable
-from dualcirc.testing import random_icio
-
-
-def open_table(closed: IOTable, outside: int) -> IOTable:
-    """Cut region ``outside`` out of a closed ICIO: its purchases become the export vector, its sales the
-    non-competitive imports Zm / Ym of the remaining regions (a national MRIO, METHODS.md 4.3)."""
-    G, N, C = closed.G, closed.N, len(closed.fd_categories)
-    keep_regions = [g for g in range(G) if g != outside]
-    keep = np.concatenate([np.arange(g * N, (g + 1) * N) for g in keep_regions])
-    gone = np.arange(outside * N, (outside + 1) * N)
-    exports = closed.Z[np.ix_(keep, gone)].sum(1) + closed.Y[keep][:, outside].sum(1)
-    return IOTable.from_arrays(
-        closed.Z[np.ix_(keep, keep)], closed.Y[keep][:, keep_regions], closed.x[keep],
-        regions=[closed.regions[g] for g in keep_regions], sectors=closed.sectors,
-        fd_categories=closed.fd_categories, va=closed.W[:, keep], va_rows=closed.va_rows, exports=exports,
-        Zm=closed.Z[np.ix_(gone, keep)], Ym=closed.Y[gone][:, keep_regions].reshape(N, G - 1, C))
+from dualcirc.testing import open_economy, random_icio
 
 
 TABLES = {
     "icio": lambda: random_icio(5, 4, seed=11, zero_output_cells=2),
-    "open_mrio": lambda: open_table(random_icio(4, 3, seed=5), outside=3),
+    "open_mrio": lambda: open_economy(random_icio(4, 3, seed=5), outside=3),
     "national": lambda: datasets.load("china_nbs42", 2020),
 }
 
@@ -68,7 +52,7 @@ def test_closed_table_account_comes_from_vat_and_agrees_with_gross_trade():
 
 def test_open_table_exports_and_imports_are_the_cut_region_flows():
     closed = random_icio(4, 3, seed=5)
-    table = open_table(closed, outside=3)
+    table = open_economy(closed, outside=3)
     exports, imports = gross_trade(table)
     full_exports, full_imports = gross_trade(closed)
     assert_close(exports, full_exports[:3])

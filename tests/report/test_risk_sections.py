@@ -2,9 +2,6 @@
 table, a national MRIO and the national NBS 2020 table, in English and Chinese."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from dualcirc import datasets
@@ -12,14 +9,11 @@ from dualcirc.engine import engine_for
 from dualcirc.labels import t
 from dualcirc.report.framework import ReportContext
 from dualcirc.report.sections.risk import chain_map_section, chokepoints_section, supply_shock_section
-from dualcirc.testing import random_icio
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "measures"))
-from risk_tables import open_table  # noqa: E402
+from dualcirc.testing import open_economy, random_icio
 
 TABLES = {
     "icio": (lambda: random_icio(5, 4, seed=11, zero_output_cells=2), "R02"),
-    "open_mrio": (lambda: open_table(random_icio(4, 3, seed=5), outside=3), "R01"),
+    "open_mrio": (lambda: open_economy(random_icio(4, 3, seed=5), outside=3), "R01"),
     "national": (lambda: datasets.load("china_nbs42", 2020), "CHN"),
 }
 
