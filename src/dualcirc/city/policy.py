@@ -25,8 +25,7 @@ import pandas as pd
 from .. import labels
 from ..errors import InputError
 from .fields import coerce, numeric
-from .rules import (Document, Jurisdiction, Node, Source, Text, load_document, parse_jurisdiction, parse_notes,
-                    parse_sources)
+from .rules import HEADER_KEYS, HEADER_REQUIRED, Document, Node, Published, Text, load_document, parse_header
 
 
 @dataclass(frozen=True)
@@ -94,13 +93,7 @@ class Measure:
 
 
 @dataclass(frozen=True)
-class Policy:
-    id: str
-    title: Text
-    jurisdiction: Jurisdiction
-    year: int | None
-    sources: tuple[Source, ...]
-    notes: tuple[str, ...]
+class Policy(Published):
     class_basis: str          # class | managed_as (暂评 firms managed as B pay as B)
     measures: tuple[Measure, ...]
     file: str
@@ -113,17 +106,14 @@ def load_policy(name: str | Path) -> Policy:
 
 
 def parse_policy(doc: Document) -> Policy:
-    root = doc.root().mapping(("kind", "schema", "id", "title", "jurisdiction", "year", "version", "sources",
-                               "notes", "class_basis", "measures"), ("id", "title", "jurisdiction", "sources",
-                                                                     "measures"))
+    root = doc.root().mapping(HEADER_KEYS + ("class_basis", "measures"), HEADER_REQUIRED + ("measures",))
     measures = tuple(_parse_measure(node) for node in root["measures"].items())
     keys = [m.key for m in measures]
     if len(set(keys)) != len(keys):
         root["measures"].fail("a measure key is used twice")
-    return Policy(root["id"].text(), root["title"].texts(), parse_jurisdiction(root),
-                  root["year"].integer() if root.has("year") else None, parse_sources(root), parse_notes(root),
-                  root["class_basis"].choice(("class", "managed_as")) if root.has("class_basis") else "managed_as",
-                  measures, " <- ".join(reversed(doc.chain)), doc.digest)
+    return Policy(**parse_header(root),
+                  class_basis=root["class_basis"].choice(("class", "managed_as")) if root.has("class_basis")
+                  else "managed_as", measures=measures, file=" <- ".join(reversed(doc.chain)), digest=doc.digest)
 
 
 def _class_map(node: Node, parse) -> tuple:

@@ -27,8 +27,8 @@ from ..labels import LANGS, bilingual
 from ..report.build import MANIFEST, check_out_folder, replace_atomically
 from ..report.charts import ranked_bars, stacked_bars
 from ..report.framework import Block
-from ..report.html import block_html
-from ..report.xlsx import autosize, write_block
+from ..report.html import section_html
+from ..report.xlsx import autosize, write_block, write_section_sheet
 from .evaluate import Evaluation, class_transitions, transition_matrix
 from .policy import Policy, apply_policy, describe, policy_summary
 from .rules import STANDARD_INDICATORS
@@ -37,7 +37,6 @@ from .screening import Screening, Targets, freed_land, rd_coverage, screen, targ
 HTML_FILE = "firms-report.html"
 XLSX_FILE = "firms-report.xlsx"
 _BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=13)
 
 labels.register({
     "city.report.title": ("Firm mu-efficiency evaluation", "企业亩均效益综合评价"),
@@ -98,6 +97,10 @@ class CitySection:
     @property
     def title(self) -> str:
         return f"city.section.{self.key}"
+
+    @property
+    def intro(self) -> str:
+        return f"city.section.{self.key}.intro"
 
 
 @dataclass
@@ -338,25 +341,14 @@ def render_html(report: CityReport) -> str:
         else ""
     meta = "".join(f"<dt>{escape(t(k))}</dt><dd>{escape(v)}</dd>" for k, v in report.facts)
     toc = "".join(f"<li><a href=\"#{s.key}\">{escape(t(s.title))}</a></li>" for s in report.sections)
-    body = []
-    for section in report.sections:
-        body.append(f"<section id=\"{section.key}\"><h2>{escape(t(section.title))}</h2>"
-                    f"<p>{escape(t(section.title + '.intro'))}</p>")
-        body += [block_html(b, t, div_id=f"fig-{section.key}-{i + 1}") for i, b in enumerate(section.blocks)]
-        body.append("</section>")
     footer = (f"{banner}<h3>{escape(t('city.report.sources'))}</h3><ul>"
               + "".join(f"<li>{escape(s)}</li>" for s in report.sources)
               + f"</ul><h3>{escape(t('city.report.notes'))}</h3><ul>"
               + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul>")
     return template.substitute(lang="zh-CN" if report.lang == "zh" else "en", version=escape(__version__),
                                title=escape(title), plotlyjs=get_plotlyjs(), meta=banner + meta, toc=toc,
-                               sections="\n".join(body), footer=footer)
-
-
-def _fill_sheet(ws, blocks: Sequence[Block], row: int) -> None:
-    for block in blocks:
-        row = write_block(ws, block, row)
-    autosize(ws)
+                               sections="\n".join(section_html(s.key, s.title, s.intro, s.blocks, t)
+                                                  for s in report.sections), footer=footer)
 
 
 def write_tables(path: str | Path, sheets: Mapping[str, Sequence[Block]]) -> Path:
@@ -364,7 +356,10 @@ def write_tables(path: str | Path, sheets: Mapping[str, Sequence[Block]]) -> Pat
     wb = Workbook()
     wb.remove(wb.active)
     for name, blocks in sheets.items():
-        _fill_sheet(wb.create_sheet(name[:31]), blocks, 1)
+        ws, row = wb.create_sheet(name[:31]), 1
+        for block in blocks:
+            row = write_block(ws, block, row)
+        autosize(ws)
     path = Path(path)
     replace_atomically(path, wb.save)
     return path
@@ -375,10 +370,7 @@ def write_xlsx(report: CityReport, path: Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     for section in report.sections:
-        ws = wb.create_sheet(section.key[:31])
-        ws.cell(1, 1, bilingual(section.title)).font = _TITLE
-        ws.cell(2, 1, bilingual(section.title + ".intro"))
-        _fill_sheet(ws, section.blocks, 4)
+        write_section_sheet(wb, section.key, section.title, section.intro, section.blocks)
     ws = wb.create_sheet("provenance")
     rows = [(bilingual(k), v) for k, v in report.facts]
     if report.synthetic:

@@ -276,6 +276,31 @@ class Source:
         return "; ".join(p for p in (self.title, self.url, self.cited_in, self.note) if p)
 
 
+#: the top keys every rules, policy, screening and targets file may have, and those it must have
+HEADER_KEYS = ("kind", "schema", "id", "title", "jurisdiction", "year", "version", "sources", "notes")
+HEADER_REQUIRED = ("id", "title", "jurisdiction", "sources")
+
+
+@dataclass(frozen=True)
+class Published:
+    """What every city document says of itself (POLICY_SYSTEMS.md §6.1–6.4): id, title, issuing jurisdiction, the
+    data year (None where the source gives none), sources and notes."""
+
+    id: str
+    title: Text
+    jurisdiction: Jurisdiction
+    year: int | None
+    sources: tuple[Source, ...]
+    notes: tuple[str, ...]
+
+
+def parse_header(root: Node) -> dict[str, Any]:
+    """The :class:`Published` fields of a document's root, as keyword arguments."""
+    return {"id": root["id"].text(), "title": root["title"].texts(), "jurisdiction": parse_jurisdiction(root),
+            "year": root["year"].integer() if root.has("year") else None, "sources": parse_sources(root),
+            "notes": parse_notes(root)}
+
+
 # ---- conditions ---------------------------------------------------------------------------------------------------
 def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     """The records plus the fields conditions may use: firm_age (year − start_year), industry_division (the
@@ -521,16 +546,11 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True)
-class Rules:
-    """A validated rules file (see the module docstring); ``digest`` versions the evaluations made with it."""
+class Rules(Published):
+    """A validated rules file (see the module docstring; ``year`` is the data year the benchmarks belong to);
+    ``digest`` versions the evaluations made with it."""
 
-    id: str
-    title: Text
-    jurisdiction: Jurisdiction
-    year: int | None              # the data year the benchmarks belong to (None: the source gives no year)
     version: str
-    sources: tuple[Source, ...]
-    notes: tuple[str, ...]
     exemptions: tuple[Exemption, ...]
     pools: tuple[Pool, ...]
     adjustments: Adjustments
@@ -564,8 +584,7 @@ class Rules:
         return f"{cls} ({text(lang)})" if text else str(cls)
 
 
-_TOP_KEYS = ("kind", "schema", "id", "title", "jurisdiction", "year", "version", "sources", "notes", "missing",
-             "cap", "indicators", "exemptions", "pools", "classes", "adjustments")
+_TOP_KEYS = HEADER_KEYS + ("missing", "cap", "indicators", "exemptions", "pools", "classes", "adjustments")
 
 
 def load_rules(name: str | Path) -> Rules:
@@ -574,7 +593,7 @@ def load_rules(name: str | Path) -> Rules:
 
 
 def parse_rules(doc: Document) -> Rules:
-    root = doc.root().mapping(_TOP_KEYS, ("id", "title", "jurisdiction", "sources", "pools"))
+    root = doc.root().mapping(_TOP_KEYS, HEADER_REQUIRED + ("pools",))
     if root.has("schema") and root["schema"].text() != SCHEMA:
         root["schema"].fail(f"expected {SCHEMA}")
     custom = {}
@@ -614,11 +633,8 @@ def parse_rules(doc: Document) -> Rules:
                                     node["class"].text(),
                                     node["managed_as"].text() if node.has("managed_as") else None))
     return Rules(
-        id=root["id"].text(), title=root["title"].texts(),
-        jurisdiction=parse_jurisdiction(root),
-        year=root["year"].integer() if root.has("year") else None, version=root["version"].text() if root.has("version") else "",
-        sources=parse_sources(root), notes=parse_notes(root), exemptions=tuple(exemptions), pools=tuple(pools),
-        adjustments=_parse_adjustments(root),
+        **parse_header(root), version=root["version"].text() if root.has("version") else "",
+        exemptions=tuple(exemptions), pools=tuple(pools), adjustments=_parse_adjustments(root),
         file=" <- ".join(reversed(doc.chain)), digest=doc.digest)
 
 

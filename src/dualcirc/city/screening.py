@@ -21,8 +21,8 @@ import pandas as pd
 from .. import labels
 from ..errors import InputError, OptionError
 from .fields import ABOVE_SCALE_REVENUE, coerce, numeric
-from .rules import (STANDARD_INDICATORS, Condition, Document, Jurisdiction, Node, Source, Text, load_document,
-                    parse_condition, parse_jurisdiction, parse_notes, parse_sources, with_derived)
+from .rules import (HEADER_KEYS, HEADER_REQUIRED, STANDARD_INDICATORS, Condition, Document, Node, Published, Text,
+                    load_document, parse_condition, parse_header, with_derived)
 
 #: revenue (万元) from which a 规下 firm is listed as a 小升规 candidate: half the threshold, a default of this tool
 #: (no published band was found), to be set per place
@@ -63,13 +63,7 @@ class ScreeningTest:
 
 
 @dataclass(frozen=True)
-class Screening:
-    id: str
-    title: Text
-    jurisdiction: Jurisdiction
-    year: int | None
-    sources: tuple[Source, ...]
-    notes: tuple[str, ...]
+class Screening(Published):
     tests: tuple[ScreeningTest, ...]
     digest: str
 
@@ -81,30 +75,20 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Targets:
-    id: str
-    title: Text
-    jurisdiction: Jurisdiction
+class Targets(Published):
     target_year: int
     scope: Condition
     targets: tuple[Target, ...]
-    sources: tuple[Source, ...]
-    notes: tuple[str, ...]
-
-
-_COMMON = ("kind", "schema", "id", "title", "jurisdiction", "year", "version", "sources", "notes")
 
 
 def load_screening(name: str | Path) -> Screening:
     """A screening preset or file, validated."""
     doc = load_document(name, "screening")
-    root = doc.root().mapping(_COMMON + ("tests",), ("id", "title", "jurisdiction", "sources", "tests"))
+    root = doc.root().mapping(HEADER_KEYS + ("tests",), HEADER_REQUIRED + ("tests",))
     tests = tuple(_parse_test(node) for node in root["tests"].items())
     if len({t.key for t in tests}) != len(tests):
         root["tests"].fail("a test key is used twice")
-    return Screening(root["id"].text(), root["title"].texts(), parse_jurisdiction(root),
-                     root["year"].integer() if root.has("year") else None, parse_sources(root), parse_notes(root),
-                     tests, doc.digest)
+    return Screening(**parse_header(root), tests=tests, digest=doc.digest)
 
 
 def _parse_test(node: Node) -> ScreeningTest:
@@ -119,16 +103,16 @@ def _parse_test(node: Node) -> ScreeningTest:
 def load_targets(name: str | Path) -> Targets:
     """A targets preset or file, validated."""
     doc: Document = load_document(name, "targets")
-    root = doc.root().mapping(_COMMON + ("target_year", "scope", "targets"),
-                              ("id", "title", "jurisdiction", "sources", "target_year", "targets"))
+    root = doc.root().mapping(HEADER_KEYS + ("target_year", "scope", "targets"),
+                              HEADER_REQUIRED + ("target_year", "targets"))
     targets = []
     for node in root["targets"].items():
         node.mapping(("indicator", "value"), ("indicator", "value"))
         targets.append(Target(node["indicator"].choice(tuple(STANDARD_INDICATORS)),
                               node["value"].number(minimum=0, exclusive=True)))
     scope = parse_condition(root["scope"]) if root.has("scope") else Condition(((),))
-    return Targets(root["id"].text(), root["title"].texts(), parse_jurisdiction(root), root["target_year"].integer(),
-                   scope, tuple(targets), parse_sources(root), parse_notes(root))
+    return Targets(**parse_header(root), target_year=root["target_year"].integer(), scope=scope,
+                   targets=tuple(targets))
 
 
 def _attrs(frame: pd.DataFrame, method: str, source: str, year, unit: str, **options) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,45 +13,19 @@ from rich.table import Table
 from .. import labels
 from ..errors import OptionError
 from ..measures import circulation as circ
-from ..measures.output import write_result
 from ..report.framework import DEFAULT_ECONOMY
-from .common import console, handles_errors, note_checks, open_table
+from .common import choices, console, handles_errors, note_checks, open_table, write_out
 
 #: rows printed on the console; ``--out`` holds all of them
 ROWS_SHOWN = 60
 
 
-class View(str, Enum):
-    absorption = "absorption"
-    production = "production"
-    nested = "nested"
-
-
-class By(str, Enum):
-    total = "total"
-    sector = "sector"
-    category = "category"
-
-
-class Perimeter(str, Enum):
-    region = "region"
-    nation = "nation"
-
-
-class Inventories(str, Enum):
-    keep = "keep"
-    exclude_from_shares = "exclude_from_shares"
-
-
-class Domestic(str, Enum):
-    absorbed = "absorbed"
-    pure = "pure"
-
-
-class Returned(str, Enum):
-    domestic = "domestic"
-    international = "international"
-    separate = "separate"
+View = choices("View", ("absorption", "production", "nested"))
+By = choices("By", circ.BREAKDOWNS)
+Perimeter = choices("Perimeter", circ.PERIMETERS)
+Inventories = choices("Inventories", circ.INVENTORY_OPTIONS)
+Domestic = choices("Domestic", circ.DOMESTIC_OPTIONS)
+Returned = choices("Returned", circ.RETURNED_OPTIONS)
 
 
 def _print_presets() -> None:
@@ -132,8 +105,6 @@ def circulation(
             raise OptionError("the nested view describes regions within their nations; drop --perimeter nation")
         result = circ.nested(table, economies=economies)
     _print_result(result)
-    if out is not None:
-        written = write_result(result, out)
-        console.print(f"wrote {escape(str(written))} ({len(result)} rows)")
+    write_out(result, out)
     if table.meta.citation:
         console.print(f"data: {escape(table.meta.label())}. Cite: {escape(table.meta.citation)}", soft_wrap=True)

@@ -1,4 +1,5 @@
-"""What every command shares: consoles, clean error printing, progress display and opening a table.
+"""What every command shares: consoles, clean error printing, progress display, option choices, opening a table
+and writing a result.
 
 Errors raised on purpose by dualcirc (``DualcircError``) and file-system errors are printed as one red line on
 stderr, without a traceback, and the command exits with :data:`EXIT_ERROR`; anything else is a bug and keeps its
@@ -12,9 +13,11 @@ import functools
 import inspect
 import warnings
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +25,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from .. import datasets
 from ..errors import DualcircError, OptionError, TableWarning
+from ..labels import LANGS
+from ..measures.output import write_result
 from ..readers import detect_layout, layouts, read_table
 from ..tables.model import IOTable
 
@@ -29,6 +34,15 @@ EXIT_ERROR = 2
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def choices(name: str, values: Iterable[str]) -> type[Enum]:
+    """An option's choices as the str Enum typer expects, each member named by its value."""
+    return Enum(name, {value: value for value in values}, type=str)
+
+
+#: the language of labels, for the commands that print or write them
+Lang = choices("Lang", LANGS)
 
 
 def print_error(message: str) -> None:
@@ -70,6 +84,12 @@ def progress_bar(description: str) -> Iterator:
         def hook(step: str, done: int, total: int) -> None:
             bar.update(task, description=escape(f"{description}: {step}"), completed=done, total=total)
         yield hook
+
+
+def write_out(result: pd.DataFrame, out: Path | None) -> None:
+    """Write ``result`` to ``out`` (.csv, .xlsx or .parquet) when given, and say so."""
+    if out is not None:
+        console.print(f"wrote {escape(str(write_result(result, out)))} ({len(result)} rows)")
 
 
 def note_checks(table: IOTable) -> None:

@@ -6,7 +6,6 @@ The registry is a DuckDB file (``--db``, default ``firms.duckdb`` or $DUALCIRC_F
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,14 +18,15 @@ from ..city.evaluate import evaluate_year
 from ..city.policy import describe, load_policy
 from ..city.records import ImportRejected, parse_mapping
 from ..city.registry import Registry
-from ..city.report import build_city_report, policy_section, screening_section, write_city_report, write_tables
+from ..city.report import (CitySection, build_city_report, policy_section, screening_section, write_city_report,
+                           write_tables)
 from ..city.rules import KINDS, load_document, load_rules, preset_names
 from ..city.screening import load_screening, load_targets
 from ..city.synthetic import DEFAULT_SEED, synthetic_firms
 from ..errors import OptionError
 from ..labels import t
 from ..report import check_out_folder
-from .common import EXIT_ERROR, console, err_console, handles_errors, print_error, status
+from .common import EXIT_ERROR, Lang, console, err_console, handles_errors, print_error, status
 
 app = typer.Typer(name="firms", no_args_is_help=True, add_completion=False,
                   help="Firm registry and 亩均 (per-mu) evaluation: import, evaluate, policy, screen, report.")
@@ -36,11 +36,6 @@ DbOption = Annotated[str, typer.Option("--db", envvar="DUALCIRC_FIRMS_DB",
 DEFAULT_DB = "firms.duckdb"
 #: rows of a rejected file listed on the console (all of them are in the error)
 PROBLEMS_SHOWN = 30
-
-
-class Lang(str, Enum):
-    en = "en"
-    zh = "zh"
 
 
 def _table(frame: pd.DataFrame, title: str, columns: dict[str, str] | None = None) -> Table:
@@ -59,6 +54,12 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1 else f"{value:,.2f}"
     return str(value)
+
+
+def _write_section(section: CitySection, out: Path | None) -> None:
+    """Write the section's blocks to the workbook ``out`` (one sheet named after the section) when given."""
+    if out is not None:
+        console.print(f"wrote {escape(str(write_tables(out, {section.key: section.blocks})))}")
 
 
 def _years(text: str) -> tuple[int, ...]:
@@ -225,8 +226,7 @@ def policy(
     summary = section.blocks[0].data
     console.print(_table(summary, f"{loaded.title(lang.value)} ({year})",
                          {c: t(c, lang.value) for c in summary.columns}))
-    if out is not None:
-        console.print(f"wrote {escape(str(write_tables(out, {'policy': section.blocks})))}")
+    _write_section(section, out)
 
 
 @app.command("screen")
@@ -251,8 +251,7 @@ def screen(
                                  {c: t(c, lang.value) for c in block.data.columns}))
         else:
             console.print(f"{t(block.caption, lang.value)}: {len(block.data)}")
-    if out is not None:
-        console.print(f"wrote {escape(str(write_tables(out, {'screening': section.blocks})))}")
+    _write_section(section, out)
 
 
 @app.command("report")

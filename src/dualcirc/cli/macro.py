@@ -3,7 +3,6 @@ macro series (``dualcirc.datasets.macro``) with the functions of ``dualcirc.meas
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,22 +14,14 @@ from rich.table import Table
 from .. import labels
 from ..measures import macro_china
 from ..measures.macro import required_growth
-from ..measures.output import write_result
-from .common import console, handles_errors
+from .common import choices, console, handles_errors, write_out
 
 macro_app = typer.Typer(name="macro", no_args_is_help=True, add_completion=False,
                         help="Macro indicators from national accounts (METHODS.md 5) on the built-in series.")
 
 
-class Source(str, Enum):
-    nbs = "nbs"
-    wdi = "wdi"
-    provinces = "provinces"
-
-
-class By(str, Enum):
-    demand = "demand"
-    industry = "industry"
+Source = choices("Source", ("nbs", "wdi", "provinces"))
+By = choices("By", ("demand", "industry"))
 
 
 def _number(value) -> str:
@@ -43,8 +34,10 @@ def _number(value) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.3f}"
 
 
-def _show(df: pd.DataFrame, columns: list[str], title: str, out: Path | None) -> None:
-    """Print ``columns`` of a result (label keys translated) with its provenance; write all of it to ``out``."""
+def _show(df: pd.DataFrame, columns: list[str], title: str, out: Path | None,
+          result: pd.DataFrame | None = None) -> None:
+    """Print ``columns`` of ``df`` (label keys translated) with its provenance; write all of ``result`` (default:
+    ``df``) to ``out``."""
     table = Table(title=title, title_justify="left")
     for column in columns:
         table.add_column(labels.t(column))
@@ -53,8 +46,7 @@ def _show(df: pd.DataFrame, columns: list[str], title: str, out: Path | None) ->
     console.print(table)
     console.print(f"method: {escape(str(df.attrs.get('method')))}; source: {escape(str(df.attrs.get('source')))}",
                   soft_wrap=True)
-    if out is not None:
-        console.print(f"wrote {escape(str(write_result(df, out)))} ({len(df)} rows)")
+    write_out(df if result is None else result, out)
 
 
 @macro_app.command()
@@ -73,9 +65,7 @@ def dependence(
     wide = df.pivot_table(index=["economy", "year"], columns="indicator", values="value", sort=False).reset_index()
     columns = ["economy", "year", "gross_trade_dependence", "gross_export_dependence", "gross_import_dependence"]
     wide.attrs = df.attrs
-    _show(wide, columns, f"Trade dependence, % of GDP ({source.value})", None)
-    if out is not None:
-        console.print(f"wrote {escape(str(write_result(df, out)))} ({len(df)} rows)")
+    _show(wide, columns, f"Trade dependence, % of GDP ({source.value})", out, result=df)
 
 
 @macro_app.command()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,12 +10,7 @@ import typer
 from rich.markup import escape
 
 from ..report import check_out_folder, write_report
-from .common import console, handles_errors, note_checks, open_table, progress_bar
-
-
-class Lang(str, Enum):
-    en = "en"
-    zh = "zh"
+from .common import Lang, console, handles_errors, note_checks, open_table, progress_bar
 
 
 @handles_errors

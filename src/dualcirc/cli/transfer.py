@@ -22,6 +22,7 @@ from ..errors import OptionError
 from ..measures import transfer as tr
 from ..measures.sector_sets import ROLES, sector_sets
 from ..readers import read_table
+from ..report.framework import DEFAULT_ECONOMY
 from ..tables.model import IOTable
 from .common import console, handles_errors, status
 
@@ -74,6 +75,24 @@ def load_years(dataset: str | None, table: Path | None, tables: list[Path] | Non
             raise OptionError(f"no table for the year(s) {missing}; the input has {sorted(found)}")
         found = {y: found[y] for y in chosen}
     return dict(sorted(found.items()))
+
+
+def load_comparison(comparison: str, dataset: str | None, table: Path | None, tables: list[Path] | None,
+                    years: str | None, fmt: str | None) -> dict[int, IOTable]:
+    """:func:`load_years` for a ``comparison`` between years (shift-share, SDA): at least two of them."""
+    by_year = load_years(dataset, table, tables, years, fmt)
+    if len(by_year) < 2:
+        raise OptionError(f"{comparison} needs two years; give --years START,END")
+    return by_year
+
+
+def _economy(table: IOTable, economy: str | None) -> str:
+    """The region a command summarises: the one asked for, else CHN when present, else the first."""
+    regions = list(table.regions)
+    economy = economy or (DEFAULT_ECONOMY if DEFAULT_ECONOMY in regions else regions[0])
+    if economy not in regions:
+        raise OptionError(f"unknown economy {economy!r}; the tables have {regions}")
+    return economy
 
 
 def _sectors(table: IOTable, spec: str) -> list[str]:
@@ -139,9 +158,7 @@ def shift_share_command(
 ) -> None:
     """Regional shares, transfer amount and speed, and shift-share between the first and last year (METHODS.md 7.1)."""
     check_out(out, force)
-    by_year = load_years(dataset, table, tables, years, fmt)
-    if len(by_year) < 2:
-        raise OptionError("shift-share needs two years; give --years START,END")
+    by_year = load_comparison("shift-share", dataset, table, tables, years, fmt)
     first = next(iter(by_year.values()))
     codes = _sectors(first, sectors)
     named = sectors if sectors in (*ROLES, "all") else "selected"
@@ -170,16 +187,11 @@ def sda_command(
 ) -> None:
     """Structural decomposition of the change in VA, output or emissions between the first and last year (7.2)."""
     check_out(out, force)
-    by_year = load_years(dataset, table, tables, years, fmt)
-    if len(by_year) < 2:
-        raise OptionError("SDA needs two years; give --years START,END")
+    by_year = load_comparison("SDA", dataset, table, tables, years, fmt)
     start, end = min(by_year), max(by_year)
     with status("decomposing"):
         result = tr.sda(by_year[start], by_year[end], measure=measure, method=method, categories=categories)
-    regions = list(by_year[end].regions)
-    economy = economy or ("CHN" if "CHN" in regions else regions[0])
-    if economy not in regions:
-        raise OptionError(f"unknown economy {economy!r}; the tables have {regions}")
+    economy = _economy(by_year[end], economy)
     summary = (result[result["region"] == economy].groupby("effect", observed=True)[["value", "gap"]].sum()
                .reset_index())
     _show(f"{economy}: SDA of {measure} {start}-{end}, {method} average ({result.attrs['unit']}; gap = polar - "
@@ -210,9 +222,7 @@ def trends_command(
     given = {role: None if codes is None else _sectors(last, codes)
              for role, codes in (("manufacturing", manufacturing), ("services", services), ("digital", digital))}
     sets = sector_sets(last, **given)
-    economy = economy or ("CHN" if "CHN" in last.regions else last.regions[0])
-    if economy not in last.regions:
-        raise OptionError(f"unknown economy {economy!r}; the tables have {list(last.regions)}")
+    economy = _economy(last, economy)
     members = bloc if "," not in bloc else [c.strip() for c in bloc.split(",")]
     frames: dict[str, pd.DataFrame] = {}
     with status("computing the trends"):

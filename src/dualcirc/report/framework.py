@@ -64,6 +64,10 @@ class ReportContext:
         name = self.region_name(self.economy)
         return self.economy if name == self.economy else f"{name} ({self.economy})"
 
+    def economy_title(self, caption: str) -> str:
+        """A chart title: the economy's name and the caption (a label key) in the report language."""
+        return f"{self.region_name(self.economy)}: {self.t(caption)}"
+
     def sector_name(self, code: str) -> str:
         """The sector's name in the report language, falling back to English, then to the code."""
         names = self.table.sector_names_zh if self.lang == "zh" else {}

@@ -7,11 +7,11 @@ import numbers
 from html import escape
 from importlib.resources import files
 from string import Template
-from typing import Callable
+from typing import Callable, Sequence
 
 from plotly.offline import get_plotlyjs
 
-from .framework import Block, ReportDocument, SectionResult, diagnostic_label, provenance_items
+from .framework import Block, ReportDocument, diagnostic_label, provenance_items
 
 #: rows of each data table shown on the page (the xlsx file holds all of them)
 ROWS_SHOWN = 15
@@ -69,14 +69,14 @@ def block_html(block: Block, t: Callable[[str], str], div_id: str) -> str:
     return "".join(parts)
 
 
-def _section_html(result: SectionResult, doc: ReportDocument) -> str:
-    ctx, sec = doc.context, result.section
-    body = [f"<section id=\"{sec.key}\"><h2>{escape(ctx.t(sec.title))}</h2>",
-            f"<p>{escape(ctx.t(sec.intro))}</p>"]
-    if result.skipped:
-        body.append(f"<p class=\"skipped\">{escape(ctx.t('report.skipped'))}</p>")
-    for i, block in enumerate(result.blocks):
-        body.append(block_html(block, ctx.t, div_id=f"fig-{sec.key}-{i + 1}"))
+def section_html(key: str, title: str, intro: str, blocks: Sequence[Block], t: Callable[[str], str],
+                 skipped: bool = False) -> str:
+    """A section of a page: its title and introduction (label keys), the 'not applicable' note when ``skipped``,
+    then its blocks."""
+    body = [f"<section id=\"{key}\"><h2>{escape(t(title))}</h2>", f"<p>{escape(t(intro))}</p>"]
+    if skipped:
+        body.append(f"<p class=\"skipped\">{escape(t('report.skipped'))}</p>")
+    body += [block_html(block, t, div_id=f"fig-{key}-{i + 1}") for i, block in enumerate(blocks)]
     body.append("</section>")
     return "".join(body)
 
@@ -101,4 +101,5 @@ def render_html(doc: ReportDocument) -> str:
     return template.substitute(
         lang="zh-CN" if ctx.lang == "zh" else "en", version=escape(doc.version), title=escape(title),
         plotlyjs=get_plotlyjs(), meta=meta, toc=toc,
-        sections="\n".join(_section_html(r, doc) for r in doc.results), footer=_footer_html(doc))
+        sections="\n".join(section_html(r.section.key, r.section.title, r.section.intro, r.blocks, ctx.t, r.skipped)
+                            for r in doc.results), footer=_footer_html(doc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from pathlib import Path
+from typing import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -55,21 +56,28 @@ def autosize(ws) -> None:
         ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 60)
 
 
+def write_section_sheet(wb: Workbook, key: str, title: str, intro: str, blocks: Sequence[Block],
+                        skipped: bool = False) -> None:
+    """A sheet named after the section ``key``: its title and introduction (label keys, both languages), the 'not
+    applicable' note when ``skipped``, then its blocks."""
+    ws = wb.create_sheet(key[:31])
+    ws.cell(1, 1, bilingual(title)).font = _TITLE
+    ws.cell(2, 1, bilingual(intro))
+    row = 4
+    if skipped:
+        ws.cell(row, 1, bilingual("report.skipped"))
+    for block in blocks:
+        row = write_block(ws, block, row)
+    autosize(ws)
+
+
 def write_xlsx(doc: ReportDocument, path: Path) -> None:
     """Write the report's figures to ``path``; sheet names are the section keys."""
     wb = Workbook()
     wb.remove(wb.active)
     for result in doc.results:
         sec = result.section
-        ws = wb.create_sheet(sec.key[:31])
-        ws.cell(1, 1, bilingual(sec.title)).font = _TITLE
-        ws.cell(2, 1, bilingual(sec.intro))
-        row = 4
-        if result.skipped:
-            ws.cell(row, 1, bilingual("report.skipped"))
-        for block in result.blocks:
-            row = write_block(ws, block, row)
-        autosize(ws)
+        write_section_sheet(wb, sec.key, sec.title, sec.intro, result.blocks, result.skipped)
 
     ws = wb.create_sheet(PROVENANCE_SHEET)
     ws.cell(1, 1, bilingual("report.col.item")).font = _BOLD

@@ -27,14 +27,14 @@ from typing import Mapping
 import numpy as np
 
 from ..errors import InputError, TableWarning
-from .model import CellLabels, Finding, IOTable, TableMeta, as_float_array
+from .model import Finding, IOTable, TableLabels, TableMeta, as_float_array
 
 #: largest import share kept: mu is clipped to [0, MU_MAX] so that it lies in [0, 1) (METHODS.md 1.7)
 MU_MAX = 1.0 - 1e-9
 
 
 @dataclass(frozen=True, eq=False)
-class CompetitiveTable(CellLabels):
+class CompetitiveTable(TableLabels):
     """A competitive-import table as a publisher ships it, before conversion (METHODS.md 1.7).
 
     Cells are country-major as in :class:`IOTable` (``G`` regions x ``N`` sectors; ``G = 1`` for a national table).
@@ -44,10 +44,6 @@ class CompetitiveTable(CellLabels):
     ``discrepancy`` names the final-use category holding the publisher's "other / error" column (其他/误差), if any.
     """
 
-    regions: tuple[str, ...]
-    sectors: tuple[str, ...]
-    fd_categories: tuple[str, ...]
-    va_rows: tuple[str, ...]
     Z: np.ndarray
     F: np.ndarray
     exports: np.ndarray

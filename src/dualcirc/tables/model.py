@@ -103,19 +103,28 @@ def as_float_array(name: str, a, shape: tuple[int, ...]) -> np.ndarray:
     return arr
 
 
-def _imbalance(gap: np.ndarray, x: np.ndarray, tol: float) -> tuple[int, int] | None:
-    """(cells whose |gap| exceeds ``tol`` relative to max(|x|, 1), the worst cell), or None where none does
-    (METHODS.md 0.6-1/2)."""
+def _imbalance_warning(gap: np.ndarray, x: np.ndarray, sums: np.ndarray, tol: float, index: pd.MultiIndex, *,
+                       lines: str, identity: str, sums_name: str, remedy: str) -> str | None:
+    """The warning for the rows or columns (``lines``) whose |gap| exceeds ``tol`` relative to max(|x|, 1), naming
+    the worst cell with its ``sums``; None where none does (METHODS.md 0.6-1/2)."""
     rel = np.abs(gap) / np.maximum(np.abs(x), 1.0)
     worst = int(np.argmax(rel))
-    return (int((rel > tol).sum()), worst) if rel[worst] > tol else None
+    if rel[worst] <= tol:
+        return None
+    return (f"{lines} do not balance ({identity}) in {int((rel > tol).sum())} cell(s); worst "
+            f"{_cell_names(index, [worst])}: x = {x[worst]:g}, {sums_name} = {sums[worst]:g}. The gap was added "
+            f"as {remedy}")
 
 
-class CellLabels:
-    """The shape of a country-major table (METHODS.md 0.1): ``G`` regions x ``N`` sectors = ``n`` cells."""
+@dataclass(frozen=True, eq=False)
+class TableLabels:
+    """The labels of a country-major table (METHODS.md 0.1): ``G`` regions x ``N`` sectors = ``n`` cells, the
+    final-use categories and the primary-input rows."""
 
     regions: tuple[str, ...]
     sectors: tuple[str, ...]
+    fd_categories: tuple[str, ...]
+    va_rows: tuple[str, ...]
 
     @property
     def G(self) -> int:
@@ -131,13 +140,9 @@ class CellLabels:
 
 
 @dataclass(frozen=True, eq=False)
-class IOTable(CellLabels):
+class IOTable(TableLabels):
     """A validated input-output table for one year. Use :meth:`from_arrays` to build one."""
 
-    regions: tuple[str, ...]
-    sectors: tuple[str, ...]
-    fd_categories: tuple[str, ...]
-    va_rows: tuple[str, ...]
     Z: np.ndarray
     Y: np.ndarray
     W: np.ndarray
@@ -280,14 +285,12 @@ class IOTable(CellLabels):
         # --- row balance (0.6-1): the gap becomes a DISC final-demand category, own region
         gap = x - row_total
         if np.any(gap != 0):
-            found = _imbalance(gap, x, tol_balance)
-            if found:
-                count, worst = found
-                note("warning", "row_imbalance",
-                     f"rows do not balance (x != Zu + Yu{' + ex' if exports is not None else ''}) in "
-                     f"{count} cell(s); worst {_cell_names(index, [worst])}: x = "
-                     f"{x[worst]:g}, row sum = {row_total[worst]:g}. The gap was added as final-demand "
-                     f"category {DISC} (METHODS.md 0.6-1)")
+            warning = _imbalance_warning(
+                gap, x, row_total, tol_balance, index, lines="rows",
+                identity=f"x != Zu + Yu{' + ex' if exports is not None else ''}", sums_name="row sum",
+                remedy=f"final-demand category {DISC} (METHODS.md 0.6-1)")
+            if warning:
+                note("warning", "row_imbalance", warning)
             if DISC in fd_categories:
                 Y = Y.copy()
                 Y[np.arange(n), np.repeat(np.arange(G), N), fd_categories.index(DISC)] += gap
@@ -311,14 +314,11 @@ class IOTable(CellLabels):
             W = as_float_array("va (primary inputs)", W, (len(va_rows), n))
             resid = va_implied - W.sum(0)
             if np.any(resid != 0):
-                found = _imbalance(resid, x, tol_balance)
-                if found:
-                    count, worst = found
-                    note("warning", "column_imbalance",
-                         f"columns do not balance (x != Z'u + va) in {count} cell(s); "
-                         f"worst {_cell_names(index, [worst])}: x = {x[worst]:g}, inputs + va = "
-                         f"{x[worst] - resid[worst]:g}. The gap was added as primary-input row {OTH} "
-                         "(METHODS.md 0.6-2)")
+                warning = _imbalance_warning(resid, x, x - resid, tol_balance, index, lines="columns",
+                                             identity="x != Z'u + va", sums_name="inputs + va",
+                                             remedy=f"primary-input row {OTH} (METHODS.md 0.6-2)")
+                if warning:
+                    note("warning", "column_imbalance", warning)
                 if OTH in va_rows:
                     W = W.copy()
                     W[va_rows.index(OTH)] += resid

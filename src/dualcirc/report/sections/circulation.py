@@ -92,7 +92,7 @@ def va_absorption_section(ctx: ReportContext) -> list[Block]:
         top = dest.head(ctx.top)
         fig = charts.ranked_bars([ctx.region_name(r) for r in top["report.col.destination"]], top["value"],
                                  highlight=None,
-                                 title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.va_destinations')}",
+                                 title=ctx.economy_title("report.cap.va_destinations"),
                                  value_title=unit)
         blocks.append(Block("report.cap.va_destinations", dest, fig))
 
@@ -167,7 +167,7 @@ def circulation_views_section(ctx: ReportContext) -> list[Block]:
         fig = charts.stacked_shares([ctx.t(view) for view in views],
                                     {ctx.t(f"circ.{part}"): [parts.get(part, 0.0) for parts in views.values()]
                                      for part in (*PRODUCTION_ORDER, *ABSORPTION_PARTS)},
-                                    title=f"{ctx.region_name(economy)}: {ctx.t('report.cap.circulation_views')}",
+                                    title=ctx.economy_title("report.cap.circulation_views"),
                                     value_title=ctx.t(ratio), horizontal=True)
         blocks.append(Block("report.cap.circulation_views", data, fig,
                             translate=("report.col.view", "indicator")))
@@ -181,7 +181,7 @@ def circulation_views_section(ctx: ReportContext) -> list[Block]:
         [c for c in dict.fromkeys(rows["category"])])
     names = [ctx.t(f"circ.category.{c}") if c in (circ.EXPORTS_OUTSIDE, circ.ALL) else c for c in wide.index]
     fig = charts.stacked_shares(names, {ctx.t("circ.DD_GDP"): wide["DD_GDP"], ctx.t("circ.DF_GDP"): wide["DF_GDP"]},
-                                title=f"{ctx.region_name(economy)}: {ctx.t('report.cap.circulation_categories')}",
+                                title=ctx.economy_title("report.cap.circulation_categories"),
                                 value_title=ctx.t(ratio))
     blocks.append(Block("report.cap.circulation_categories", data, fig, translate=("indicator",)))
     return blocks
@@ -210,7 +210,7 @@ def circulation_series_section(ctx: ReportContext) -> list[Block] | None:
     wide = rows.pivot(index="year", columns="term", values="value")
     fig = charts.stacked_shares(list(wide.index), {ctx.t(f"circ.{c}"): wide[f"{c}_GDP"] for c in PRODUCTION_ORDER},
                                 line=(ctx.t("circ.DD_GDP"), wide["DD_GDP"]),
-                                title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.circulation_series')}",
+                                title=ctx.economy_title("report.cap.circulation_series"),
                                 value_title=ctx.t("report.unit.ratio"))
     return [Block("report.cap.circulation_series", data, fig, translate=("indicator",))]
 

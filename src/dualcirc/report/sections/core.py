@@ -64,7 +64,7 @@ def multipliers_section(ctx: ReportContext) -> list[Block]:
     names = [ctx.sector_name(s) for s in top.index]
     fig = charts.paired_hbars(names, (ctx.t("output_multiplier"), top["output_multiplier"]),
                               (ctx.t("va_domestic_content"), top["va_domestic_content"]),
-                              title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.multipliers')}")
+                              title=ctx.economy_title("report.cap.multipliers"))
     return [Block("report.cap.multipliers", data, fig, translate=("indicator",))]
 
 
@@ -87,6 +87,6 @@ def key_sectors_section(ctx: ReportContext) -> list[Block]:
     fig = charts.quadrant_scatter(shown["backward_linkage"].tolist(), shown["forward_linkage"].tolist(),
                                   [ctx.sector_name(s) for s in shown.index], shown["key_sector_class"].tolist(),
                                   names={float(c): ctx.t(f"key_sector_class_{c}") for c in (1, 2, 3, 4)},
-                                  title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.key_sectors')}",
+                                  title=ctx.economy_title("report.cap.key_sectors"),
                                   x_title=ctx.t("backward_linkage"), y_title=ctx.t("forward_linkage"))
     return [Block("report.cap.key_sectors", data, fig, translate=("indicator",))]

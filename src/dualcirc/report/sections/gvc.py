@@ -134,7 +134,7 @@ def _decomposition_table(ctx: ReportContext, own: pd.DataFrame, by: str) -> pd.D
 def _content_bars(ctx: ReportContext, data: pd.DataFrame, names: str, caption: str):
     top = data.head(ctx.top)
     series = {ctx.t(k): top[k] for k in ("vat.bm.DVA", "vat.bm.FVA", "report.ind.double_counting")}
-    return charts.stacked_bars(list(top[names]), series, title=f"{ctx.region_name(ctx.economy)}: {ctx.t(caption)}",
+    return charts.stacked_bars(list(top[names]), series, title=ctx.economy_title(caption),
                                value_title=ctx.table.meta.unit)
 
 

@@ -59,7 +59,7 @@ def chokepoints_section(ctx: ReportContext) -> list[Block] | None:
     names = [f"{ctx.region_name(s) if s != risk.IMPORTS else ctx.t(risk.IMPORTS)} · {ctx.sector_name(p)}"[:48]
              for s, p in zip(ranking["source"], ranking["product"])]
     fig = charts.ranked_bars(names, ranking["chokepoint_score"].tolist(), highlight=None,
-                             title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.chokepoints')}",
+                             title=ctx.economy_title("report.cap.chokepoints"),
                              value_title=ctx.t("chokepoint_score"))
     return [Block("report.cap.chokepoints", data, fig, translate=("indicator",))]
 

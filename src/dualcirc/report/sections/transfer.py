@@ -76,7 +76,7 @@ def transfer_shares_section(ctx: ReportContext) -> list[Block] | None:
                 unit="report.unit.ratio", options={"economy": ctx.economy, "years": list(years), "prices": tr.PRICES})
     names = [ctx.sector_name(s) for s in sectors]
     heat = charts.heatmap(list(wide.columns), names, wide.to_numpy().tolist(),
-                          title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.transfer_shares')}",
+                          title=ctx.economy_title("report.cap.transfer_shares"),
                           value_title=ctx.t("report.unit.ratio"))
     result = tr.shift_share(levels, first, last)
     cells = result.cells[(result.cells["region"] == ctx.economy)
@@ -91,8 +91,8 @@ def transfer_shares_section(ctx: ReportContext) -> list[Block] | None:
                   method=result.cells.attrs["method"], table=ctx.table, unit="report.unit.see_column",
                   options={**result.cells.attrs["options"], "economy": ctx.economy})
     bars = charts.ranked_bars([ctx.sector_name(s) for s in ranked.index], ranked["transfer"].tolist(), highlight=None,
-                              title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.transfer_amounts')} "
-                                    f"({first}-{last})", value_title=ctx.table.meta.unit)
+                              title=f"{ctx.economy_title('report.cap.transfer_amounts')} ({first}-{last})",
+                              value_title=ctx.table.meta.unit)
     return [Block("report.cap.transfer_shares", data, heat, translate=("indicator",)),
             Block("report.cap.transfer_amounts", period, bars, translate=("indicator",))]
 
@@ -123,8 +123,8 @@ def sda_section(ctx: ReportContext) -> list[Block] | None:
     parts = own[own["effect"] != "total_change"]
     fig = charts.waterfall([ctx.t(f"transfer.{e}") for e in parts["effect"].astype(str)], parts["value"].tolist(),
                            total=ctx.t("transfer.total_change"),
-                           title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.sda')} "
-                                 f"({first}-{ctx.table.meta.year})", value_title=ctx.table.meta.unit)
+                           title=f"{ctx.economy_title('report.cap.sda')} ({first}-{ctx.table.meta.year})",
+                           value_title=ctx.table.meta.unit)
     return [Block("report.cap.sda", data, fig, translate=("indicator",))]
 
 
@@ -163,7 +163,7 @@ def servitisation_section(ctx: ReportContext) -> list[Block] | None:
                                                    "digital": digital.detail.attrs["options"]["sector_sets"]})
     names = [ctx.sector_name(s) for s in wide.index]
     fig = charts.paired_hbars(names, (ctx.t(columns[0]), wide[columns[0]]), (ctx.t(columns[2]), wide[columns[2]]),
-                              title=f"{ctx.region_name(ctx.economy)}: {ctx.t('report.cap.servitisation')}")
+                              title=ctx.economy_title("report.cap.servitisation"))
     return [Block("report.cap.servitisation", data, fig, translate=("indicator",))]
 
 
