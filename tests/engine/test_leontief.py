@@ -49,6 +49,10 @@ def test_engine_identities_on_random_tables(seed, G, N, zeros):
     np.testing.assert_allclose(e.column_sums_A, e.A.sum(0), rtol=1e-14, atol=1e-15)
     assert e.nonnegative_A == bool(np.all(e.A >= 0))
     assert e.density == np.count_nonzero(e.A) / t.n ** 2
+    IA = np.eye(t.n) - e.A
+    assert e._one_norm_I_minus_A() == pytest.approx(np.linalg.norm(IA, 1), rel=1e-13)
+    exact_rcond = 1.0 / (np.linalg.norm(IA, 1) * np.linalg.norm(L, 1))
+    assert 0.0 < e.rcond_bound <= exact_rcond * (1 + 1e-12) <= e.rcond * (1 + 2e-12) <= 3 * exact_rcond
     np.testing.assert_allclose(e.va_multipliers, e.v @ L, atol=1e-12)
     S = np.vstack([s.values * e.inv_x for s in t.satellites.values()])
     np.testing.assert_allclose(e.satellite_intensities, S, rtol=1e-15)

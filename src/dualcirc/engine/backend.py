@@ -23,9 +23,9 @@ from __future__ import annotations
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from types import ModuleType
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import scipy.linalg as sla
@@ -122,12 +122,16 @@ class DenseLU:
 
     kind = "dense"
 
-    def __init__(self, backend: ArrayBackend, M: np.ndarray):
+    def __init__(self, backend: ArrayBackend, M: np.ndarray, anorm: float | None = None):
         self.backend = backend
         self.n = M.shape[0]
-        anorm = one_norm(M)
+        self.anorm = one_norm(M) if anorm is None else anorm   # ||M||_1, read before M is overwritten
         self.factors = backend.linalg.lu_factor(backend.to_device(M).T, overwrite_a=True, check_finite=False)
-        self.rcond = backend.rcond(self, anorm)
+
+    @cached_property
+    def rcond(self) -> float:
+        """Reciprocal 1-norm condition estimate of M, computed on first use (a few solves with the factors)."""
+        return self.backend.rcond(self, self.anorm)
 
     def solve(self, rhs: np.ndarray, trans: bool = False) -> np.ndarray:
         """M^-1 rhs (or M'^-1 rhs) for a host vector or matrix."""
@@ -162,13 +166,16 @@ class SparseLU:
     def __init__(self, M: np.ndarray):
         self.n = M.shape[0]
         csc = sp.csc_matrix(M)
-        anorm = float(abs(csc).sum(0).max())
+        self.anorm = float(abs(csc).sum(0).max())
         try:
             self.factors = spla.splu(csc)
         except RuntimeError:  # SuperLU: "Factor is exactly singular"
             self.factors, self.rcond = None, 0.0
-            return
-        self.rcond = _rcond_estimate(self, anorm)
+
+    @cached_property
+    def rcond(self) -> float:
+        """Reciprocal 1-norm condition estimate of M (Hager-Higham, by solves), computed on first use."""
+        return _rcond_estimate(self, self.anorm)
 
     def solve(self, rhs: np.ndarray, trans: bool = False) -> np.ndarray:
         return self.factors.solve(np.asarray(rhs, dtype=float), trans="T" if trans else "N")
@@ -203,18 +210,23 @@ def _rcond_estimate(lu, anorm: float, max_iter: int = 5) -> float:
     return 1.0 / (anorm * est)
 
 
-def choose_lu(n: int, density: float, policy: str = "auto") -> str:
-    """'dense' or 'sparse' for a matrix of n cells whose A has the given share of non-zeros (METHODS.md 8.3)."""
+def choose_lu(n: int, density: float | Callable[[], float], policy: str = "auto") -> str:
+    """'dense' or 'sparse' for a matrix of n cells whose A has the given share of non-zeros (METHODS.md 8.3);
+    ``density`` may be a function, called only when the choice depends on it (n > SPARSE_MIN_N)."""
     if policy not in LU_POLICIES:
         raise OptionError(f"lu must be one of {list(LU_POLICIES)}, not {policy!r}")
     if policy != "auto":
         return policy
-    return "sparse" if n > SPARSE_MIN_N and density < SPARSE_MAX_DENSITY else "dense"
+    if n <= SPARSE_MIN_N:
+        return "dense"
+    return "sparse" if (density() if callable(density) else density) < SPARSE_MAX_DENSITY else "dense"
 
 
-def factorise(M: np.ndarray, *, kind: str, backend: ArrayBackend) -> DenseLU | SparseLU:
-    """LU factors of M (overwritten) as ``kind`` chose: sparse factors live on the host whatever the backend."""
-    return SparseLU(M) if kind == "sparse" else DenseLU(backend, M)
+def factorise(M: np.ndarray, *, kind: str, backend: ArrayBackend, anorm: float | None = None
+              ) -> DenseLU | SparseLU:
+    """LU factors of M (overwritten) as ``kind`` chose: sparse factors live on the host whatever the backend.
+    ``anorm`` = ||M||_1 where the caller knows it (saves a pass over M)."""
+    return SparseLU(M) if kind == "sparse" else DenseLU(backend, M, anorm)
 
 
 # ---------------------------------------------------------------------------------------------- selection

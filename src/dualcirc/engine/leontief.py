@@ -34,6 +34,15 @@ def safe_divide(num: np.ndarray, den: np.ndarray, zero_div: str = "nan") -> np.n
     return out
 
 
+def require_nonsingular(lu: DenseLU | SparseLU) -> DenseLU | SparseLU:
+    """The factors, unless their condition estimate says the matrix is numerically singular (METHODS.md 0.6-5)."""
+    if not lu.rcond >= RCOND_MIN:  # also catches a NaN estimate
+        raise SingularLeontiefError(
+            f"I - A is numerically singular (reciprocal condition number {lu.rcond:.2e} < {RCOND_MIN:g}); "
+            "the Leontief inverse does not exist (METHODS.md 0.6-5)")
+    return lu
+
+
 def _frozen(a: np.ndarray) -> np.ndarray:
     """A cached result made read-only, so that no caller can alter what the next one reads."""
     a.flags.writeable = False
@@ -158,28 +167,45 @@ class Engine:
         nonzero = np.count_nonzero(Z) - (np.count_nonzero(Z[:, idle]) if idle.size else 0)
         return float(nonzero) / max(self.table.n, 1) ** 2
 
-    def _checked(self, lu: DenseLU | SparseLU) -> DenseLU | SparseLU:
-        if not lu.rcond >= RCOND_MIN:  # also catches a NaN estimate
-            raise SingularLeontiefError(
-                f"I - A is numerically singular (reciprocal condition number {lu.rcond:.2e} < {RCOND_MIN:g}); "
-                "the Leontief inverse does not exist (METHODS.md 0.6-5)")
-        self.rcond = lu.rcond
-        return lu
+    @cached_property
+    def rcond_bound(self) -> float:
+        """A lower bound of the reciprocal 1-norm condition number of I - A known without factorising: for A >= 0
+        with column sums c_q < 1, ||A||_1 = max c < 1, ||(I - A)^-1||_1 <= 1 / (1 - max c) (Neumann series) and
+        ||I - A||_1 <= 1 + max c, so rcond >= (1 - max c) / (1 + max c).  0 where it does not apply."""
+        c = float(self.column_sums_A.max(initial=0.0))
+        return (1.0 - c) / (1.0 + c) if self.nonnegative_A and c < 1.0 else 0.0
+
+    def _one_norm_I_minus_A(self) -> float | None:
+        """||I - A||_1 from the column sums of A and its diagonal when A >= 0, else None (then read from I - A)."""
+        if not self.nonnegative_A:
+            return None
+        diag = np.diagonal(self.table.Z) * self.inv_x
+        return float((np.abs(1.0 - diag) + self.column_sums_A - diag).max(initial=0.0))
+
+    def _factorised(self, kind: str) -> DenseLU | SparseLU:
+        """Factors of a fresh I - A, refused when numerically singular (METHODS.md 0.6-5): the Neumann bound
+        settles it for productive non-negative tables; otherwise the condition estimate decides."""
+        lu = factorise(self._I_minus_A(), kind=kind, backend=self.backend, anorm=self._one_norm_I_minus_A())
+        return lu if self.rcond_bound >= RCOND_MIN else require_nonsingular(lu)
 
     @cached_property
     def lu(self) -> DenseLU | SparseLU:
         """LU factors of I - A (computed once; METHODS.md 8.1): dense on the engine's backend, or sparse (SuperLU)
         where the configuration's policy and the measured density call for it (8.3)."""
         self._check_productive()
-        kind = choose_lu(self.table.n, self.density, self.config.lu)
-        return self._checked(factorise(self._I_minus_A(), kind=kind, backend=self.backend))
+        return self._factorised(choose_lu(self.table.n, lambda: self.density, self.config.lu))
 
     @cached_property
     def dense_lu(self) -> DenseLU:
         """Dense factors for the explicit inverse: the solve factors when dense, else a dense LU of its own."""
         if self.lu.kind == "dense":
             return self.lu
-        return self._checked(factorise(self._I_minus_A(), kind="dense", backend=self.backend))
+        return self._factorised("dense")
+
+    @property
+    def rcond(self) -> float:
+        """The reciprocal condition estimate of I - A from its factors (computed on first use)."""
+        return self.lu.rcond
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """L @ rhs without forming L."""
@@ -306,7 +332,7 @@ class Engine:
         return {
             "max_abs_vL_minus_1": float(np.abs(vl[self.active] - 1.0).max()) if self.active.any() else 0.0,
             "max_rel_Ly_minus_x": float(np.abs(x_rec - t.x).max() / scale),
-            "rcond_I_minus_A": getattr(self, "rcond", float("nan")),
+            "rcond_I_minus_A": self.rcond,
         }
 
 
