@@ -380,3 +380,19 @@ def test_wiod2011_real_table_measures():
         core.type2_multipliers(table)
     with pytest.raises(OptionError, match="no satellite"):
         core.satellite_multipliers(table)
+
+
+def test_region_wide_and_long_round_trip():
+    """measures.result.region_wide / region_long: one region's rows wide by indicator and back, in order."""
+    from dualcirc.measures.result import region_long, region_wide
+
+    table = random_icio(3, 4, seed=5)
+    out = core.value_added_multipliers(table)
+    wide = region_wide(out, "R02", ("va_foreign_content", "va_multiplier"), table.sectors[::-1])
+    assert list(wide.index) == list(table.sectors[::-1]) and list(wide.columns) == ["va_foreign_content",
+                                                                                      "va_multiplier"]
+    long = region_long(wide, "R02")
+    assert list(long.columns) == ["region", "sector", "indicator", "value"]
+    merged = long.merge(out, on=["region", "sector", "indicator"], suffixes=("", "_out"))
+    assert len(merged) == len(long) == 2 * table.N
+    close(merged["value"], merged["value_out"], 0)

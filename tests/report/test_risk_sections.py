@@ -37,3 +37,20 @@ def test_sections_build_with_translated_labels(kind, lang):
                     assert t(str(value), "zh") != str(value) or value == economy, value
     shock = supply_shock_section(ctx)[0].data
     assert set(shock["model"]) == {"demand", "ghosh", "mixed", "hem"}
+
+
+def test_chokepoints_are_computed_once_per_report(monkeypatch):
+    """The chokepoint and shock sections share one ranking through ReportContext.shared."""
+    from dualcirc.measures import risk
+
+    table = random_icio(4, 3, seed=2)
+    ctx = ReportContext(table=table, engine=engine_for(table), economy="R01", top=5)
+    calls = []
+    original = risk.chokepoints
+    monkeypatch.setattr(risk, "chokepoints", lambda *a, **k: calls.append(1) or original(*a, **k))
+    first = chokepoints_section(ctx)[0].data
+    supply_shock_section(ctx)
+    assert len(calls) == 1
+    other = ReportContext(table=table, engine=engine_for(table), economy="R02", top=5)
+    chokepoints_section(other)
+    assert len(calls) == 2 and not first.empty

@@ -14,7 +14,7 @@ from .. import labels
 from ..errors import OptionError
 from ..measures import circulation as circ
 from ..report.framework import DEFAULT_ECONOMY
-from .common import choices, console, handles_errors, note_checks, open_table, write_out
+from .common import choices, console, handles_errors, note_checks, open_table, print_citation, write_out
 
 #: rows printed on the console; ``--out`` holds all of them
 ROWS_SHOWN = 60
@@ -106,5 +106,4 @@ def circulation(
         result = circ.nested(table, economies=economies)
     _print_result(result)
     write_out(result, out)
-    if table.meta.citation:
-        console.print(f"data: {escape(table.meta.label())}. Cite: {escape(table.meta.citation)}", soft_wrap=True)
+    print_citation(table)

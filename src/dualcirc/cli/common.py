@@ -92,6 +92,12 @@ def write_out(result: pd.DataFrame, out: Path | None) -> None:
         console.print(f"wrote {escape(str(write_result(result, out)))} ({len(result)} rows)")
 
 
+def print_citation(table: IOTable) -> None:
+    """The data line under a command's output: the table's label and how to cite it (where it has a citation)."""
+    if table.meta.citation:
+        console.print(f"data: {escape(table.meta.label())}. Cite: {escape(table.meta.citation)}", soft_wrap=True)
+
+
 def note_checks(table: IOTable) -> None:
     """One yellow line naming the table-check warnings (METHODS.md 0.6), which ``dualcirc info`` details."""
     codes = [f.code for f in table.checks if f.level == "warning"]

@@ -28,7 +28,7 @@ from ..measures.perimeter import exporter_units
 from ..measures.result import provenance_line
 from ..tables import groups as country_groups
 from ..tables.model import IOTable
-from .common import console, handles_errors, note_checks, open_table, progress_bar
+from .common import console, handles_errors, note_checks, open_table, print_citation, progress_bar
 
 LEVELS = ("country", "bilateral", "sector", "bilateral_sector")
 #: label keys of the printed columns
@@ -273,5 +273,4 @@ def decompose(
         console.print(f"wrote {len(result):,} rows to {escape(str(out))}", soft_wrap=True)
     console.print(escape(provenance_line(result)), soft_wrap=True)
     console.print(f"done in {time.perf_counter() - start:.1f} s", soft_wrap=True)
-    if table.meta.citation:
-        console.print(f"data: {escape(table.meta.label())}. Cite: {escape(table.meta.citation)}", soft_wrap=True)
+    print_citation(table)

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from ..report import check_out_folder, write_report
-from .common import Lang, console, handles_errors, note_checks, open_table, progress_bar
+from .common import Lang, console, handles_errors, note_checks, open_table, print_citation, progress_bar
 
 
 @handles_errors
@@ -36,5 +36,4 @@ def report(
                   f"({len(files.sections)} sections) in {time.perf_counter() - start:.1f} s", soft_wrap=True)
     if files.skipped:
         console.print(f"not applicable to this table: {', '.join(files.skipped)}")
-    if table.meta.citation:
-        console.print(f"data: {escape(table.meta.label())}. Cite: {escape(table.meta.citation)}", soft_wrap=True)
+    print_citation(table)

@@ -34,3 +34,19 @@ def provenance_line(df: pd.DataFrame) -> str:
     opts = ", ".join(f"{k}={v}" for k, v in a.get("options", {}).items())
     return (f"{a.get('method', '?')}; table: {a.get('source', '?')}; unit: {a.get('unit', '?')}"
             + (f"; options: {opts}" if opts else ""))
+
+
+def region_wide(result: pd.DataFrame, region: str, indicators, sectors) -> pd.DataFrame:
+    """One region's rows of a per-cell result (columns region, sector, indicator, value), wide by indicator:
+    index the sectors in the order given, columns the indicators in the order given."""
+    rows = result[(result["region"] == region) & result["indicator"].isin(indicators)]
+    wide = rows.pivot(index="sector", columns="indicator", values="value")
+    return wide.reindex(index=list(sectors), columns=list(indicators))
+
+
+def region_long(wide: pd.DataFrame, region: str, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """:func:`region_wide` back to long rows (region, sector, *keep, indicator, value) in the order of ``wide``;
+    ``keep`` names columns of ``wide`` that stay columns."""
+    long = wide.reset_index().melt(id_vars=["sector", *keep], var_name="indicator", value_name="value")
+    long.insert(0, "region", region)
+    return long

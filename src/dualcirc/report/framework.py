@@ -39,16 +39,25 @@ labels.register({
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What every section receives: the table, its engine, the economy described and the language."""
+    """What every section receives: the table, its engine, the economy described, the language, and results
+    shared between sections (:meth:`shared`)."""
 
     table: IOTable
     engine: Engine
     economy: str
     lang: str = "en"
     top: int = 10
+    _shared: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def t(self, key: str) -> str:
         return labels.t(key, self.lang)
+
+    def shared(self, key: str, compute: Callable[[], object]):
+        """A result computed once per report and read by every section that needs it (e.g. the ranked
+        chokepoints of the chain-security sections)."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     @cached_property
     def economy_index(self) -> int:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ... import labels
 from ...measures import core
-from ...measures.result import tidy
+from ...measures.result import region_long, region_wide, tidy
 from .. import charts
 from ..framework import Block, ReportContext, section
 
@@ -28,16 +28,13 @@ labels.register({
 
 def _economy_rows(ctx: ReportContext, result: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
     """The economy's rows of a core result, wide by indicator (index: sector, in table order)."""
-    rows = result[(result["region"] == ctx.economy) & result["indicator"].isin(indicators)]
-    wide = rows.pivot(index="sector", columns="indicator", values="value")
-    return wide.reindex(index=list(ctx.table.sectors), columns=list(indicators))
+    return region_wide(result, ctx.economy, indicators, ctx.table.sectors)
 
 
 def _long(ctx: ReportContext, wide: pd.DataFrame) -> pd.DataFrame:
     """Back to long form (region, rank, sector, sector name, indicator, value) in the order of ``wide``."""
     wide = wide.assign(**{"report.col.rank": np.arange(1, len(wide) + 1)})
-    long = wide.reset_index().melt(id_vars=["sector", "report.col.rank"], var_name="indicator", value_name="value")
-    long.insert(0, "region", ctx.economy)
+    long = region_long(wide, ctx.economy, keep=("report.col.rank",))
     long.insert(3, "report.col.sector_name", [ctx.sector_name(s) for s in long["sector"]])
     return long
 

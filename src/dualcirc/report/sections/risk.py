@@ -30,8 +30,9 @@ labels.register({
 
 
 def _top_chokepoints(ctx: ReportContext) -> pd.DataFrame:
-    result = risk.chokepoints(ctx.table, ctx.economy, engine=ctx.engine)
-    return risk.rank_chokepoints(result, top=ctx.top)
+    """The economy's top chokepoints, computed once per report for the chokepoint and shock sections."""
+    return ctx.shared("risk.top_chokepoints", lambda: risk.rank_chokepoints(
+        risk.chokepoints(ctx.table, ctx.economy, engine=ctx.engine), top=ctx.top))
 
 
 @section("chokepoints", order=60,

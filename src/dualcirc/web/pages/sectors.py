@@ -10,7 +10,7 @@ import pandas as pd
 
 from ... import labels
 from ...measures import core
-from ...measures.result import tidy
+from ...measures.result import region_long, region_wide, tidy
 from ...report import charts as report_charts
 from ...report.sections.core import LINKAGE_OPTIONS
 from . import Panel, PageContext, Param, View, page
@@ -26,18 +26,6 @@ labels.register({
 
 MULTIPLIERS = ("output_multiplier", "va_domestic_content", "va_multiplier")
 LINKAGES = ("backward_linkage", "forward_linkage", "key_sector_class")
-
-
-def _wide(result: pd.DataFrame, economy: str, indicators, sectors) -> pd.DataFrame:
-    rows = result[(result["region"] == economy) & result["indicator"].isin(indicators)]
-    return rows.pivot(index="sector", columns="indicator", values="value").reindex(index=list(sectors),
-                                                                                   columns=list(indicators))
-
-
-def _long(wide: pd.DataFrame, economy: str) -> pd.DataFrame:
-    long = wide.reset_index().melt(id_vars=["sector"], var_name="indicator", value_name="value")
-    long.insert(0, "region", economy)
-    return long
 
 
 @page("sectors", order=30, title=("Sectors and key sectors", "部门与关键部门"),
@@ -56,10 +44,11 @@ def sectors(ctx: PageContext) -> list[Panel]:
     linkage = ctx.per_table(ctx.entry, "sectors.linkages", lambda t: core.linkages(t, **LINKAGE_OPTIONS))
     ctx.progress("web.step.linkages", 2, 2)
 
-    mult = pd.concat([_wide(output, economy, ("output_multiplier",), table.sectors),
-                      _wide(value_added, economy, ("va_domestic_content", "va_multiplier"), table.sectors)], axis=1)
+    mult = pd.concat([region_wide(output, economy, ("output_multiplier",), table.sectors),
+                      region_wide(value_added, economy, ("va_domestic_content", "va_multiplier"), table.sectors)],
+                     axis=1)
     mult = mult.sort_values("output_multiplier", ascending=False, na_position="last", kind="stable")
-    mult_data = tidy(_long(mult, economy), method=f"{output.attrs['method']}; {value_added.attrs['method']}",
+    mult_data = tidy(region_long(mult, economy), method=f"{output.attrs['method']}; {value_added.attrs['method']}",
                      table=table, unit=f"{table.meta.unit} per {table.meta.unit} of final demand",
                      options={**output.attrs["options"], **value_added.attrs["options"], "economy": economy})
     top = int(ctx.params["top"])
@@ -71,9 +60,9 @@ def sectors(ctx: PageContext) -> list[Panel]:
                                           (view.t("va_domestic_content"), shown["va_domestic_content"]),
                                           title=f"{view.region(economy)}: {view.t('web.sectors.multipliers')}")
 
-    links = _wide(linkage, economy, LINKAGES, table.sectors)
+    links = region_wide(linkage, economy, LINKAGES, table.sectors)
     links = links.sort_values("backward_linkage", ascending=False, na_position="last", kind="stable")
-    link_data = tidy(_long(links, economy), method=linkage.attrs["method"], table=table, unit="report.unit.index",
+    link_data = tidy(region_long(links, economy), method=linkage.attrs["method"], table=table, unit="report.unit.index",
                      options={**linkage.attrs["options"], "economy": economy})
 
     def linkages_figure(view: View):
