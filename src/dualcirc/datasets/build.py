@@ -66,11 +66,8 @@ def derive(src: Source, year: int, shared_data: Path) -> IOTable:
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def build(shared_data: Path, out_dir: Path, *, log: Callable[[str], None] = print) -> list[DatasetInfo]:

@@ -147,3 +147,14 @@ def numbers(block: pd.DataFrame, *, file, sheet=None, first_row: int, what: str 
                     rows_at=range(first_row, first_row + len(block)), columns=list(block.columns), what=what,
                     row_labels=row_labels)
     return numeric_block(block, file=file, sheet=sheet, row_offset=first_row, what=what)
+
+
+def numbers_at(block: pd.DataFrame, rows_at: Sequence[int], *, file, sheet=None, what: str = "values"
+               ) -> np.ndarray:
+    """:func:`numbers` for rows that need not be consecutive in the file: ``rows_at`` is the row number a user
+    sees for each row of ``block`` (consecutive rows are read as one block, others one row at a time)."""
+    rows_at = list(rows_at)
+    if rows_at == list(range(rows_at[0], rows_at[0] + len(rows_at))):
+        return numbers(block, file=file, sheet=sheet, first_row=rows_at[0], what=what)
+    return np.vstack([numbers(block.iloc[[k]], file=file, sheet=sheet, first_row=row, what=what)
+                      for k, row in enumerate(rows_at)])

@@ -32,7 +32,7 @@ import pandas as pd
 from .. import labels
 from ..errors import OptionError, ReaderError
 from ..tables.model import IOTable, TableMeta
-from .base import Layout, label_of, numbers, register, require_columns
+from .base import Layout, label_of, numbers_at, register, require_columns
 from .files import frame_columns, read_frame
 from .sectors import sector_names
 
@@ -198,10 +198,7 @@ def _cells(part: tuple[pd.DataFrame, int], rows: list[str], columns: list[str], 
         raise ReaderError(f"{year}: the {what} lacks rows {missing_rows[:6]} / columns {missing_cols[:6]}",
                           file=file, column=(missing_cols or [None])[0])
     positions = [block.index.get_loc(r) for r in rows]
-    if positions == list(range(positions[0], positions[0] + len(rows))):
-        return numbers(block.iloc[positions][columns], file=file, first_row=first_row + positions[0], what=what)
-    return np.vstack([numbers(block.iloc[[p]][columns], file=file, first_row=first_row + p, what=what)
-                      for p in positions])
+    return numbers_at(block.iloc[positions][columns], [first_row + p for p in positions], file=file, what=what)
 
 
 def _detect(path: Path) -> bool:

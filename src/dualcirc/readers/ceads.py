@@ -39,7 +39,7 @@ from .. import labels
 from ..errors import InputError, OptionError, ReaderError
 from ..tables.competitive import CompetitiveTable, to_noncompetitive
 from ..tables.model import DISC, IOTable, TableMeta
-from .base import Layout, label_of, numbers, register
+from .base import Layout, label_of, numbers_at, register
 from .files import sheet_names, workbook_grid, year_in
 from .grids import cell_grid
 from .sectors import sector_labels
@@ -218,10 +218,7 @@ def _build(sheet: _Sheet, *, file, year, import_structure, households, include_d
     def block(rows: list[int], cols: list[int], what: str) -> np.ndarray:
         frame = sheet.grid.iloc[rows, cols]
         frame.columns = [_letter(c) for c in cols]
-        if rows == list(range(rows[0], rows[0] + len(rows))):
-            return numbers(frame, file=file, sheet=sheet.name, first_row=rows[0] + 1, what=what)
-        return np.vstack([numbers(frame.iloc[[k]], file=file, sheet=sheet.name, first_row=r + 1, what=what)
-                          for k, r in enumerate(rows)])
+        return numbers_at(frame, [r + 1 for r in rows], file=file, sheet=sheet.name, what=what)
 
     def final_use(rows: list[int], what: str) -> np.ndarray:
         values = block(rows, [c for c, _, _ in sheet.final_cols], what)

@@ -197,10 +197,11 @@ def _build(src: _Source) -> IOTable:
     if unknown:
         raise ReaderError(f"final demand of regions {unknown[:5]} that have no rows in labels_T.txt",
                           file=file_FD)
-    categories = list(dict.fromkeys(FINAL_DEMAND.get(lab_FD[k][3], lab_FD[k][3]) for k in fd_keep))
-    Y = fold_final_demand(placed(P, FD[np.ix_(keep, fd_keep)]), [regions.index(lab_FD[k][1]) for k in fd_keep],
-                          [categories.index(FINAL_DEMAND.get(lab_FD[k][3], lab_FD[k][3])) for k in fd_keep],
-                          G, len(categories))
+    fd_region = [regions.index(lab_FD[k][1]) for k in fd_keep]
+    fd_category = [FINAL_DEMAND.get(lab_FD[k][3], lab_FD[k][3]) for k in fd_keep]
+    categories = list(dict.fromkeys(fd_category))
+    Y = fold_final_demand(placed(P, FD[np.ix_(keep, fd_keep)]), fd_region,
+                          [categories.index(c) for c in fd_category], G, len(categories))
     to_rest = placed(P, T[np.ix_(keep, rest)].sum(1) + FD[np.ix_(keep, fd_rest)].sum(1))
     disc = np.zeros((G * N, G, 1))
     disc[np.arange(G * N), np.repeat(np.arange(G), N), 0] = to_rest
@@ -211,8 +212,7 @@ def _build(src: _Source) -> IOTable:
     Z = placed(P, T[np.ix_(keep, keep)], cols=True)
     x = placed(P, T[keep].sum(1) + FD[keep].sum(1))
 
-    satellites, dropped = _satellites(src, P, keep, rest, fd_keep, [regions.index(lab_FD[k][1]) for k in fd_keep],
-                                      n_T, n_FD, G)
+    satellites, dropped = _satellites(src, P, keep, rest, fd_keep, fd_region, n_T, n_FD, G)
     names = label_table("eora26_sectors")
     zh = dict(zip(names["en"], names["zh"]))
     notes = [f"Eora {REST} account: sales to it kept as final demand {DISC}, purchases from it as primary input "
