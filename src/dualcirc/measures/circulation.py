@@ -41,10 +41,11 @@ import pandas as pd
 import scipy.linalg as sla
 
 from .. import labels
-from ..engine.leontief import Engine, engine_for, safe_divide
+from ..engine.leontief import Engine, safe_divide
 from ..errors import InputError, OptionError
 from ..tables.model import IOTable
 from . import gvc, vat
+from .core import _engine
 from .result import tidy
 
 RATIO = vat.RATIO_UNIT
@@ -147,11 +148,6 @@ labels.register({
 })
 
 
-def _check(name: str, value, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise OptionError(f"{name} must be one of {tuple(allowed)}, not {value!r}")
-
-
 # ===================================================================================================== economies
 @dataclass(frozen=True)
 class Units:
@@ -200,7 +196,7 @@ class Units:
 
 def economy_units(table: IOTable, perimeter: str = "region") -> Units:
     """The economies of ``table`` on ``perimeter`` ('region', or 'nation' from ``table.nations``)."""
-    _check("perimeter", perimeter, PERIMETERS)
+    vat.check_choice("perimeter", perimeter, PERIMETERS)
     if perimeter == "region":
         return Units(table, perimeter, table.regions, np.arange(table.G))
     if table.nations is None:
@@ -258,10 +254,6 @@ class _Cube:
         """(G', N, k): VA of each economy's sectors absorbed by its own final demand."""
         G = self.inside.shape[0]
         return self.inside[np.arange(G), :, np.arange(G), :]
-
-
-def _engine(table: IOTable, engine: Engine | None) -> Engine:
-    return engine if engine is not None else engine_for(table)
 
 
 def _vat_absorption(table: IOTable, units: Units) -> np.ndarray:
@@ -413,8 +405,8 @@ def absorption(table: IOTable, *, economies: str | Sequence[str] | None = None, 
     shares leave out the VA induced by inventory changes from numerators and denominators (so DD/GDP + DF/GDP = 1
     still) and the excluded amounts INVNT_DD, INVNT_GDP, INVNT_FE are reported.
     """
-    _check("by", by, BREAKDOWNS)
-    _check("inventories", inventories, INVENTORY_OPTIONS)
+    vat.check_choice("by", by, BREAKDOWNS)
+    vat.check_choice("inventories", inventories, INVENTORY_OPTIONS)
     exclude = inventories == "exclude_from_shares"
     if exclude and INVNT not in table.fd_categories:
         raise OptionError(f"inventories='exclude_from_shares' needs an {INVNT} final-demand category; {table!r} has "
@@ -517,10 +509,10 @@ def _assert_reconciled(lhs: np.ndarray, rhs: np.ndarray, identity: str) -> None:
 
 
 def _production_options(domestic: str, returned: str | None) -> str:
-    _check("domestic", domestic, DOMESTIC_OPTIONS)
+    vat.check_choice("domestic", domestic, DOMESTIC_OPTIONS)
     if returned is None:
         return "domestic" if domestic == "absorbed" else "international"
-    _check("returned", returned, RETURNED_OPTIONS)
+    vat.check_choice("returned", returned, RETURNED_OPTIONS)
     if domestic == "absorbed" and returned != "domestic":
         raise OptionError(f"domestic='absorbed' (DD/GDP) counts returned value added as domestic; returned="
                           f"{returned!r} contradicts it: use domestic='pure' to count REF as {returned}")

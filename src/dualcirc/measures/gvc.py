@@ -259,17 +259,18 @@ def _length_parts(ctx: TradeContext, split: bool) -> tuple[dict, dict, dict, dic
     LDLD_y = LD(LD(np.column_stack([ctx.yD, ctx.yF])))
     Lx = eng.solve(x)
     AFx = AF @ x
+    LDLD_AFx = LD(LD(AFx))
     rows_num = {
         "PLv": v * Lx,
         "PLv_D": v * LDLD_y[:, 0],
         "PLv_RT": v * LDLD_y[:, 1],
-        "PLv_GVC": v * (LD(LD(AFx)) + LD(AF @ Lx)),
+        "PLv_GVC": v * (LDLD_AFx + LD(AF @ Lx)),
     }
     rows_den = {"PLv": ctx.table.va, "PLv_D": forward["F_V_D"], "PLv_RT": forward["F_V_RT"],
                 "PLv_GVC": forward["F_V_GVC_S"] + forward["F_V_GVC_C"]}
     if split:
         AD_x = ctx.A @ x - AFx
-        rows_num.update({"PLv_GVC_D": v * LD(LD(AFx)),
+        rows_num.update({"PLv_GVC_D": v * LDLD_AFx,
                          "PLv_GVC_CB": v * eng.solve(AFx),
                          "PLv_GVC_F": v * LD(AF @ eng.solve(AD_x))})
         rows_den.update({k: rows_den["PLv_GVC"] for k in ("PLv_GVC_D", "PLv_GVC_CB", "PLv_GVC_F")})
@@ -277,7 +278,7 @@ def _length_parts(ctx: TradeContext, split: bool) -> tuple[dict, dict, dict, dic
     vLDLD = LDT(lam)                                                # v' L^D L^D
     aAFL = eng.solve_T(AF.T @ lam)                                  # v' L^D A^F L
     cols_num = {
-        "PLy": eng.solve_T(eng.solve_T(v)) * ctx.y,
+        "PLy": eng.solve_T(eng.va_multipliers) * ctx.y,
         "PLy_D": vLDLD * ctx.yD,
         "PLy_RT": vLDLD * ctx.yF,
         "PLy_GVC": (eng.solve_T(AF.T @ vLDLD) + eng.solve_T(aAFL)) * ctx.y,

@@ -35,9 +35,10 @@ from ..errors import InputError, OptionError, TableWarning
 from ..tables.aggregate import Concordance, aggregate
 from ..tables.groups import CountryGroup, group, group_members, is_rest_of_world
 from ..tables.model import IOTable
+from .core import _choice, _region_indicator
 from .perimeter import TradeContext, trade_context
 from .result import tidy
-from .sector_sets import sector_sets
+from .sector_sets import SectorSets, sector_sets
 from .vat import borin_mancini
 
 #: what comparisons across years assume about prices (METHODS.md 7.2)
@@ -107,11 +108,6 @@ labels.register({
 # ---------------------------------------------------------------------------------------------------------------
 # helpers
 
-def _choice(name: str, value, allowed: Sequence) -> None:
-    if value not in allowed:
-        raise OptionError(f"{name} must be one of {list(allowed)}, not {value!r}")
-
-
 def _by_year(tables: IOTable | Mapping[int, IOTable] | Iterable[IOTable]) -> dict[int, IOTable]:
     """Tables keyed by year (from a mapping, or from ``meta.year``), in year order."""
     if isinstance(tables, IOTable):
@@ -130,11 +126,6 @@ def _by_year(tables: IOTable | Mapping[int, IOTable] | Iterable[IOTable]) -> dic
     if not pairs:
         raise InputError("no tables given")
     return dict(sorted(pairs, key=lambda p: p[0]))
-
-
-def _region_indicator(table: IOTable) -> np.ndarray:
-    """D (n x G): D[p, s] = 1 iff cell p lies in region s (METHODS.md 0.3)."""
-    return (table.region_of_cell[:, None] == np.arange(table.G)[None, :]).astype(float)
 
 
 def _share_or_zero(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -848,8 +839,9 @@ def _content_cells(table: IOTable, members: np.ndarray) -> tuple[dict[str, np.nd
     in_set = np.tile(members, G).astype(float)
     Abar = engine.A.reshape(G, N, n).sum(0) + (engine.Am if engine.Am is not None else 0.0)
     ones = np.ones(n)
-    complete = engine.solve_T(np.column_stack([in_set, ones])) - np.column_stack([in_set, ones])
-    local = engine.apply_LD_T(np.column_stack([in_set, ones])) - np.column_stack([in_set, ones])
+    set_and_all = np.column_stack([in_set, ones])
+    complete = engine.solve_T(set_and_all) - set_and_all
+    local = engine.apply_LD_T(set_and_all) - set_and_all
     weights = engine.v * in_set
     by_origin = engine.solve_T(weights[:, None] * _region_indicator(table))      # (D' w-hat L)' (n x G)
     own = by_origin[np.arange(n), table.region_of_cell]
@@ -926,17 +918,21 @@ def sector_content(tables: IOTable | Mapping[int, IOTable] | Iterable[IOTable], 
                          "(METHODS.md 7.5, 7.7)", table=last, options=options, detail=detail)
 
 
+def _named_content(result: TrendResult, name: str, sets: SectorSets) -> TrendResult:
+    """A :func:`sector_content` result under the trend's own name, recording the sector sets it used."""
+    for frame in (result.levels, result.trend, result.detail):
+        frame.attrs["method"] = f"{name}: " + frame.attrs["method"]
+        frame.attrs["options"]["sector_sets"] = f"{sets.classification}: {sets.note}".strip(": ")
+    return result
+
+
 def servitisation(tables: IOTable | Mapping[int, IOTable] | Iterable[IOTable], *,
                   services: Sequence[str] | None = None, manufacturing: Sequence[str] | None = None) -> TrendResult:
     """Servitisation of manufacturing (服务化; METHODS.md 7.5, trend 3): :func:`sector_content` of the service
     sectors (ISIC Rev. 4 G-U by default) in manufacturing (ISIC C) inputs, final goods and exports."""
     first = next(iter(_by_year(tables).values()))
     sets = sector_sets(first, services=services, manufacturing=manufacturing, need=("services", "manufacturing"))
-    result = sector_content(tables, sets.services, users=sets.manufacturing)
-    for frame in (result.levels, result.trend, result.detail):
-        frame.attrs["method"] = "servitisation: " + frame.attrs["method"]
-        frame.attrs["options"]["sector_sets"] = f"{sets.classification}: {sets.note}".strip(": ")
-    return result
+    return _named_content(sector_content(tables, sets.services, users=sets.manufacturing), "servitisation", sets)
 
 
 def digital_intensity(tables: IOTable | Mapping[int, IOTable] | Iterable[IOTable], *,
@@ -946,11 +942,7 @@ def digital_intensity(tables: IOTable | Mapping[int, IOTable] | Iterable[IOTable
     ``users``).  Digital and non-digital VA shares of final output add up to v'L = 1."""
     first = next(iter(_by_year(tables).values()))
     sets = sector_sets(first, digital=digital, need=("digital",))
-    result = sector_content(tables, sets.digital, users=users)
-    for frame in (result.levels, result.trend, result.detail):
-        frame.attrs["method"] = "digital intensity: " + frame.attrs["method"]
-        frame.attrs["options"]["sector_sets"] = f"{sets.classification}: {sets.note}".strip(": ")
-    return result
+    return _named_content(sector_content(tables, sets.digital, users=users), "digital intensity", sets)
 
 
 # ---------------------------------------------------------------------------------------------------------------
