@@ -201,8 +201,9 @@ def _years(value, path: tuple, where: _Where) -> tuple[int, ...]:
         value = None
     if isinstance(value, int):
         return (value,)
-    if isinstance(value, str) and _YEARS.match(value):
-        first, last = map(int, _YEARS.match(value).groups())
+    span = _YEARS.match(value) if isinstance(value, str) else None
+    if span:
+        first, last = map(int, span.groups())
         if last >= first:
             return tuple(range(first, last + 1))
     if isinstance(value, list) and value and all(isinstance(y, int) and not isinstance(y, bool) for y in value):

@@ -206,7 +206,8 @@ def apply_policy(policy: Policy, history: pd.DataFrame, records: pd.DataFrame, y
                  "kind": measure.kind, "usage": np.nan, "usage_unit": None, "rate": np.nan, "rate_unit": None,
                  "amount": np.nan, "amount_unit": None, "status": None, "rule": "eligibility"}
         if measure.kind == "eligibility":
-            block["status"] = [dict(measure.values)[c](lang) for c in cls]
+            status = {c: text(lang) for c, text in measure.values}
+            block["status"] = [status[c] for c in cls]
             blocks.append(pd.DataFrame(block))
             continue
         resource = RESOURCES[measure.resource]

@@ -368,8 +368,7 @@ class Registry:
     # ---- export --------------------------------------------------------------------------------------------
     def export_xlsx(self, path: str | Path, years: int | Iterable[int] | None = None, lang: str = "zh") -> Path:
         """Write the records (and their events, ';'-joined) to an xlsx file that imports back unchanged."""
-        firms = self.firm_years(years)
-        events = self.events(years)
+        firms, events = self.snapshot(years)
         joined = events.groupby(["firm_id", "year"])["event"].agg(";".join).rename("events")
         firms = firms.join(joined, on=["firm_id", "year"])
         firms.columns = [field_label(c, lang) if c != "events" else c for c in firms.columns]
