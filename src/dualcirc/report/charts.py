@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import cycle
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -11,6 +12,8 @@ BASE = "#4c78a8"
 SECOND = "#9ecae9"
 #: colours of stacked series after the first three
 MORE = ("#54a24b", "#9d9d9d", "#b279a2", "#eeca3b", "#72b7b2")
+#: every series colour in order (repeated for charts with more series)
+PALETTE = (BASE, SECOND, HIGHLIGHT) + MORE
 TEMPLATE = "plotly_white"
 
 
@@ -33,7 +36,7 @@ def stacked_bars(categories: Sequence[str], series: dict[str, Sequence[float]], 
                  value_title: str) -> go.Figure:
     """Vertical bars stacked by series (e.g. export and import dependence), at most eight series."""
     fig = go.Figure([go.Bar(name=name, x=list(categories), y=list(values), marker_color=colour)
-                     for (name, values), colour in zip(series.items(), (BASE, SECOND, HIGHLIGHT) + MORE)])
+                     for (name, values), colour in zip(series.items(), PALETTE)])
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=value_title)
     return _layout(fig, title)
@@ -71,16 +74,12 @@ def quadrant_scatter(x: Sequence[float], y: Sequence[float], text: Sequence[str]
     return _layout(fig, title, height=520)
 
 
-#: every series colour in order (repeated for charts with more series)
-PALETTE = (BASE, SECOND, HIGHLIGHT) + MORE
-
-
 def stacked_shares(categories: Sequence, series: dict[str, Sequence[float]], *, title: str, value_title: str,
                    line: tuple[str, Sequence[float]] | None = None, horizontal: bool = False) -> go.Figure:
     """Bars stacked by series in palette order (e.g. the parts of GDP by year; negative parts stack below zero),
     optionally with one line on top (vertical bars only) or laid horizontally (one bar per category)."""
     traces = []
-    for (name, values), colour in zip(series.items(), PALETTE * (len(series) // len(PALETTE) + 1)):
+    for (name, values), colour in zip(series.items(), cycle(PALETTE)):
         if horizontal:
             traces.append(go.Bar(name=name, y=list(categories), x=list(values), orientation="h", marker_color=colour))
         else:
@@ -100,7 +99,7 @@ def paired_lines_with_peaks(x: Sequence, pairs: dict[str, tuple[Sequence[float],
     """Two lines per group (solid: first measure, dashed: second), one colour per group, each line's maximum
     marked and labelled with its x value (e.g. gross vs value-added trade dependence with peak years)."""
     fig = go.Figure()
-    for (group, (first, second)), colour in zip(pairs.items(), PALETTE * (len(pairs) // len(PALETTE) + 1)):
+    for (group, (first, second)), colour in zip(pairs.items(), cycle(PALETTE)):
         width = 3 if group == highlight else 2
         for values, dash, measure in ((first, "solid", names[0]), (second, "dash", names[1])):
             fig.add_trace(go.Scatter(x=list(x), y=list(values), name=f"{group}: {measure}", mode="lines",

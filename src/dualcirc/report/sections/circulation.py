@@ -178,7 +178,7 @@ def circulation_views_section(ctx: ReportContext) -> list[Block]:
                 method=by_category.attrs["method"], table=table, unit=ratio,
                 options={**by_category.attrs["options"], "economy": economy})
     wide = rows.pivot(index="category", columns="term", values="value").reindex(
-        [c for c in dict.fromkeys(rows["category"])])
+        list(dict.fromkeys(rows["category"])))
     names = [ctx.t(f"circ.category.{c}") if c in (circ.EXPORTS_OUTSIDE, circ.ALL) else c for c in wide.index]
     fig = charts.stacked_shares(names, {ctx.t("circ.DD_GDP"): wide["DD_GDP"], ctx.t("circ.DF_GDP"): wide["DF_GDP"]},
                                 title=ctx.economy_title("report.cap.circulation_categories"),
