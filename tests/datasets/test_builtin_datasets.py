@@ -67,3 +67,16 @@ def test_shipped_data_equal_a_fresh_read(src, year, shared_data):
             assert a.dtype == b.dtype and np.array_equal(a, b), field.name  # exact, not approximate
         else:
             assert a == b, field.name
+
+
+def test_series_of_finds_every_year_of_a_builtin_table_and_nothing_else():
+    table = datasets.load("wiod2013", 2005)
+    series = datasets.series_of(table)
+    assert list(series) == sorted(d.year for d in datasets.by_name()["wiod2013"])
+    assert series[2005] is table
+    assert datasets.series_of(table)[2000] is series[2000]                     # other years loaded once per table
+    np.testing.assert_array_equal(series[2011].Z, datasets.load("wiod2013", 2011).Z)
+    single = datasets.load("china_nbs42", 2020)
+    assert datasets.series_of(single) == {2020: single}
+    own = IOTable.from_arrays(table.Z, table.Y, table.x, regions=table.regions, sectors=table.sectors)
+    assert datasets.series_of(own) == {}

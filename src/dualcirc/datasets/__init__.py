@@ -13,6 +13,7 @@ records for every file its citation, unit, source file and its SHA-256, and the 
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import as_file, files
@@ -82,3 +83,24 @@ def load(name: str = DEFAULT, year: int | None = None) -> IOTable:
     info = dataset_info(name, year)
     with as_file(_data_dir().joinpath(info.file)) as path:  # a real file even from a zipped install
         return load_table(path)
+
+
+_OTHER_YEARS: "weakref.WeakKeyDictionary[IOTable, dict[int, IOTable] | None]" = weakref.WeakKeyDictionary()
+
+
+def series_of(table: IOTable) -> dict[int, IOTable]:
+    """Every year of the built-in dataset ``table`` is a year of, by year, with ``table`` itself for its own year;
+    empty when it is none.  A table is recognised by its source file and year (built-in tables carry
+    ``meta.file = 'shared/data/<source file>'``, see :func:`dualcirc.datasets.build.derive`; a table read from the
+    same source file is recognised too).  The other years are loaded once per table, and the cache holds no
+    reference to the table itself, so it does not keep it alive."""
+    meta = table.meta
+    if table not in _OTHER_YEARS:
+        _OTHER_YEARS[table] = None
+        if meta.file and meta.year is not None:
+            for name, entries in by_name().items():
+                if any(meta.file.endswith(e.source_file) and e.year == meta.year for e in entries):
+                    _OTHER_YEARS[table] = {e.year: load(name, e.year) for e in entries if e.year != meta.year}
+                    break
+    other = _OTHER_YEARS[table]
+    return {} if other is None else dict(sorted({**other, meta.year: table}.items()))

@@ -51,14 +51,9 @@ labels.register({
 
 
 def series_tables(table: IOTable) -> list[IOTable]:
-    """The table-years of the series: every year of the built-in dataset ``table`` was loaded from (``table``
-    itself in its year; built-in tables carry ``meta.file = 'shared/data/<source file>'``, see
-    :func:`dualcirc.datasets.build.derive`), else ``table`` alone."""
-    origin = next((d for d in datasets.list_datasets() if table.meta.file == f"shared/data/{d.source_file}"), None)
-    if origin is None:
-        return [table]
-    return [table if d.year == table.meta.year else datasets.load(d.name, d.year)
-            for d in datasets.by_name()[origin.name]]
+    """The table-years of the series: every year of the built-in dataset ``table`` is a year of
+    (:func:`dualcirc.datasets.series_of`, ``table`` itself in its year), else ``table`` alone."""
+    return list(datasets.series_of(table).values()) or [table]
 
 
 def _values(result: pd.DataFrame, economy: str, terms: tuple[str, ...]) -> dict[str, float]:

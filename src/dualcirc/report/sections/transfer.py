@@ -9,8 +9,6 @@ years of that dataset are loaded), and are skipped otherwise.  The figures come 
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 
@@ -30,23 +28,12 @@ labels.register({
     "transfer.share_of_world": ("Share of world value added of the sector", "占世界该部门增加值比重"),
 })
 
-_EARLIER: "weakref.WeakKeyDictionary[IOTable, dict[int, IOTable]]" = weakref.WeakKeyDictionary()
-
 
 def dataset_years(table: IOTable) -> dict[int, IOTable]:
     """The years of the table's built-in dataset up to the table's own (the table itself for its year); empty when
-    the table is not a built-in dataset-year.  Earlier years are loaded once per table (the cache holds no
-    reference to the table itself, so it does not keep it alive)."""
-    if table not in _EARLIER:
-        earlier: dict[int, IOTable] = {}
-        if table.meta.file and table.meta.year is not None:
-            for name, entries in datasets.by_name().items():
-                if any(table.meta.file.endswith(e.source_file) and e.year == table.meta.year for e in entries):
-                    earlier = {e.year: datasets.load(name, e.year) for e in entries if e.year < table.meta.year}
-                    break
-        _EARLIER[table] = earlier
-    earlier = _EARLIER[table]
-    return {**earlier, table.meta.year: table} if earlier else {}
+    the table is not a built-in dataset-year (:func:`dualcirc.datasets.series_of`)."""
+    years = {year: t for year, t in datasets.series_of(table).items() if year <= table.meta.year}
+    return years if len(years) > 1 else {}
 
 
 @section("transfer_shares", order=70,
