@@ -104,3 +104,12 @@ def test_engine_is_cached_per_table():
     t = random_icio(2, 2, seed=1)
     assert engine_for(t) is engine_for(t)
     assert engine_for(random_icio(2, 2, seed=1)) is not engine_for(t)
+
+
+def test_solve_within_is_the_inverse_of_the_sub_economy():
+    t = random_icio(3, 3, seed=9)
+    e = engine_for(t)
+    cells = np.array([0, 1, 2, 6, 7, 8])
+    rhs = np.arange(1.0, 7.0)
+    expected = np.linalg.inv(np.eye(6) - e.A[np.ix_(cells, cells)]) @ rhs
+    np.testing.assert_allclose(e.solve_within(cells, rhs), expected, rtol=1e-13)

@@ -14,6 +14,7 @@ import weakref
 from functools import cached_property
 
 import numpy as np
+import scipy.linalg as sla
 
 from ..errors import SingularLeontiefError
 from ..tables.model import IOTable
@@ -231,6 +232,12 @@ class Engine:
         """How this engine computes: backend, LU kind (dense/sparse) and the measured density of A."""
         return {"backend": self.backend.name, "lu": self.lu.kind, "lu_policy": self.config.lu,
                 "density_A": self.density}
+
+    def solve_within(self, cells: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+        """(I - A_CC)^-1 rhs: the Leontief inverse of the sub-economy of ``cells`` alone (e.g. one nation of an
+        MRIO, METHODS.md 4.3), applied to ``rhs`` (indexed by those cells) by one dense solve of that size."""
+        block = np.eye(cells.size) - self.A[np.ix_(cells, cells)]
+        return sla.solve(block, rhs, check_finite=False)
 
     # ------------------------------------------------------------------ multipliers shared by measures (1.4)
     @cached_property

@@ -38,7 +38,6 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.linalg as sla
 
 from .. import labels
 from ..engine.leontief import Engine, safe_divide
@@ -590,7 +589,7 @@ def _nation_solve(table: IOTable, engine: Engine, nation: np.ndarray, rhs: np.nd
         if regions.size == 1:
             out[idx] = engine.LD_blocks[regions[0]] @ rhs[idx]
         else:
-            out[idx] = sla.solve(np.eye(idx.size) - engine.A[np.ix_(idx, idx)], rhs[idx], check_finite=False)
+            out[idx] = engine.solve_within(idx, rhs[idx])
     return out
 
 
